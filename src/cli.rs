@@ -1,0 +1,170 @@
+//! The command line: `lookup` and `check`, each reading the same TOML config.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigError};
+use crate::eqdkp::{FetchError, Source};
+use crate::lookup::{Lookup, Question};
+use crate::roster::Roster;
+use crate::standings::Standings;
+
+/// Answers Mattermost `/dkp` slash commands and outgoing webhooks with DKP from an
+/// EQDKP-Plus site.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the reply a chat look-up would get, e.g. `lookup --config c.toml Zoë`.
+    Lookup {
+        /// The config file.
+        #[arg(long, short)]
+        config: PathBuf,
+        /// What a user would type after `/dkp`.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
+    /// Check the config, read the site once, and say what was found or what to fix.
+    Check {
+        /// The config file.
+        #[arg(long, short)]
+        config: PathBuf,
+    },
+}
+
+/// Why a command could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The config file is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The HTTP client could not be set up.
+    #[error("cannot set up the eqdkp client: {0}")]
+    Client(#[from] FetchError),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// Sends log lines to stderr at the level `RUST_LOG` asks for (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .init();
+}
+
+/// Runs the command and returns the process's exit code.
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Command::Lookup { config, query } => runtime.block_on(lookup(config, query)),
+        Command::Check { config } => runtime.block_on(check(config)),
+    }
+}
+
+/// The parts every command builds from a config.
+fn standings(config: &Config) -> Result<(Arc<Standings>, String), CliError> {
+    let source = Source::new(&config.eqdkp)?;
+    let described = source.describe();
+    Ok((
+        Standings::new(Arc::new(source), config.eqdkp.cache_ttl),
+        described,
+    ))
+}
+
+async fn lookup(path: PathBuf, query: Vec<String>) -> Result<ExitCode, CliError> {
+    let config = Config::load(&path)?;
+    let (standings, _) = standings(&config)?;
+    let lookup = Lookup::new(standings);
+
+    let text = query.join(" ");
+    let answer = lookup
+        .answer(&Question {
+            text: &text,
+            command: "/dkp",
+        })
+        .await;
+    println!("{}", answer.posts.join("\n\n"));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check(path: PathBuf) -> Result<ExitCode, CliError> {
+    let config = Config::load(&path)?;
+    println!("config: {} is valid", path.display());
+    let source = Source::new(&config.eqdkp)?;
+    println!("site: {}", source.describe());
+    let tokens = config.mattermost.tokens.len();
+    println!(
+        "tokens: {tokens} configured{}",
+        if tokens == 0 {
+            " (serve needs at least one)"
+        } else {
+            ""
+        }
+    );
+
+    let started = Instant::now();
+    match source.read().await {
+        Ok(roster) => {
+            println!("read in {:.2} s", started.elapsed().as_secs_f64());
+            print_roster(&roster);
+            Ok(if tokens == 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Err(err) => {
+            println!(
+                "FAILED after {:.2} s: {err}",
+                started.elapsed().as_secs_f64()
+            );
+            println!("what to do: {}", err.advice());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn print_roster(roster: &Roster) {
+    let site = &roster.site;
+    let name = if site.name.is_empty() {
+        "(unnamed)"
+    } else {
+        &site.name
+    };
+    let version = site.version.as_deref().unwrap_or("unknown");
+    println!(
+        "found: {name:?}, EQDKP-Plus {version}, via the {}",
+        roster.origin.label()
+    );
+
+    let alts = roster.characters.iter().filter(|c| c.is_alt()).count();
+    let inactive = roster.characters.iter().filter(|c| !c.active).count();
+    println!(
+        "characters: {} ({alts} alts, {inactive} inactive); alts merged into mains: {}",
+        roster.characters.len(),
+        if roster.alts_merged { "yes" } else { "no" }
+    );
+    let pools: Vec<String> = roster
+        .pools
+        .iter()
+        .map(|p| format!("{} (id {})", p.name, p.id))
+        .collect();
+    println!("pools: {}", pools.join(", "));
+}

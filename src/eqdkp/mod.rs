@@ -1,0 +1,268 @@
+//! Reading an EQDKP-Plus site: which interface to use, and what went wrong when none worked.
+
+pub mod api;
+mod client;
+pub mod page;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use reqwest::Url;
+
+use crate::config::{EqdkpConfig, SourceKind, Target};
+use crate::roster::{Origin, Roster, RosterParts};
+use crate::secret::Secret;
+use api::ApiError;
+use client::{Answer, Http};
+use page::PageError;
+
+/// Why the standings could not be read. Each message is one clause a guild officer can read;
+/// [`FetchError::advice`] says what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The site took longer than `[eqdkp] timeout`.
+    #[error("the site did not answer within {}", humantime::format_duration(*.0))]
+    Timeout(Duration),
+    /// No connection could be made.
+    #[error("cannot connect to the site ({0})")]
+    Connect(String),
+    /// The connection broke, or the answer was not valid HTTP.
+    #[error("the connection to the site failed ({0})")]
+    Transport(String),
+    /// An HTTP status other than success.
+    #[error("the site answered http {status} to {resource}")]
+    Status {
+        /// The status code.
+        status: u16,
+        /// What was asked for, such as `api.php`.
+        resource: &'static str,
+    },
+    /// The answer was bigger than `[eqdkp] max_body`.
+    #[error("the site's answer is larger than the {limit}-byte limit")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The API answered, but not with standings.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The points page answered, but could not be read.
+    #[error(transparent)]
+    Page(#[from] PageError),
+    /// With `source = "auto"`: the API refused and the pages failed too.
+    #[error("{api}, and the points page could not be read either: {page}")]
+    Both {
+        /// Why the API was not used.
+        api: Box<FetchError>,
+        /// Why the pages failed.
+        page: Box<FetchError>,
+    },
+    /// The saved roster file could not be read.
+    #[error("cannot read {}: {reason}", .path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl FetchError {
+    /// What a guild officer can do about it, as the end of a sentence.
+    pub fn advice(&self) -> &'static str {
+        match self {
+            FetchError::Timeout(_) => {
+                "check that the site is up, or raise [eqdkp] timeout if it is only slow"
+            }
+            FetchError::Connect(_) => "check [eqdkp] url and that this host can reach the site",
+            FetchError::Status { status: 404, .. } => {
+                "check [eqdkp] url: it must be the folder that holds index.php and api.php"
+            }
+            FetchError::Status {
+                status: 401 | 403, ..
+            } => "let guests see the points page, or configure a read-only api key",
+            FetchError::Status { .. } | FetchError::Transport(_) => {
+                "the site itself is failing; its error log will say why"
+            }
+            FetchError::TooLarge { .. } => {
+                "raise [eqdkp] max_body if the roster really is that big"
+            }
+            FetchError::Api(ApiError::AccessDenied) => {
+                "set [eqdkp] api_key_file to the site's read-only api key, or use source = \"auto\""
+            }
+            FetchError::Api(_) => "try [eqdkp] source = \"page\"",
+            FetchError::Page(err) => err.advice(),
+            FetchError::Both { page, .. } => page.advice(),
+            FetchError::File { .. } => "check [eqdkp] file",
+        }
+    }
+
+    /// Whether `source = "auto"` should try the points pages after this API failure: yes when
+    /// the API refused or is broken, no when the site as a whole is unreachable.
+    fn api_refused(&self) -> bool {
+        match self {
+            FetchError::Api(err) => err.is_refusal(),
+            FetchError::Status { .. } | FetchError::Page(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Reads the standings from wherever the configuration says.
+#[derive(Debug, Clone)]
+pub struct Source {
+    target: Target,
+    kind: SourceKind,
+    api_key: Option<Secret>,
+    timeout: Duration,
+    max_body: usize,
+    http: Http,
+}
+
+/// The query every points page is fetched with. The site checks only whether these parameters
+/// are present, so `=1` is a convention; `show_twinks` lists alts and `show_hidden` characters
+/// of hidden ranks, so the pages list everyone the API does.
+const PAGE_QUERY: [(&str, &str); 4] = [
+    ("filter", ""),
+    ("show_inactive", "1"),
+    ("show_twinks", "1"),
+    ("show_hidden", "1"),
+];
+
+impl Source {
+    /// A source for the `[eqdkp]` table.
+    pub fn new(config: &EqdkpConfig) -> Result<Source, FetchError> {
+        Ok(Source {
+            target: config.target.clone(),
+            kind: config.source,
+            api_key: config.api_key.clone(),
+            timeout: config.timeout,
+            max_body: config.max_body,
+            http: Http::new(config.timeout, config.max_body)?,
+        })
+    }
+
+    /// Reads the whole roster once, within `[eqdkp] timeout` whatever happens.
+    pub async fn read(&self) -> Result<Roster, FetchError> {
+        let read = tokio::time::timeout(self.timeout, self.read_unbounded()).await;
+        let (parts, origin) = read.map_err(|_| FetchError::Timeout(self.timeout))??;
+        Ok(Roster::new(parts, origin, SystemTime::now()))
+    }
+
+    async fn read_unbounded(&self) -> Result<(RosterParts, Origin), FetchError> {
+        let base = match &self.target {
+            Target::File(path) => return Ok((self.read_file(path).await?, Origin::File)),
+            Target::Site(base) => base,
+        };
+
+        match self.kind {
+            SourceKind::Api => Ok((self.read_api(base).await?, Origin::Api)),
+            SourceKind::Page => Ok((self.read_pages(base).await?, Origin::Page)),
+            SourceKind::Auto => match self.read_api(base).await {
+                Ok(parts) => Ok((parts, Origin::Api)),
+                Err(api) if api.api_refused() => {
+                    tracing::info!(reason = %api, "the api was not usable; reading the points pages");
+                    let pages = self.read_pages(base).await;
+                    let parts = pages.map_err(|page| FetchError::Both {
+                        api: Box::new(api),
+                        page: Box::new(page),
+                    })?;
+                    Ok((parts, Origin::Page))
+                }
+                Err(err) => Err(err),
+            },
+        }
+    }
+
+    async fn read_api(&self, base: &Url) -> Result<RosterParts, FetchError> {
+        let url = join(base, "api.php")?;
+        let mut query = vec![("function", "points"), ("format", "json")];
+        if let Some(key) = &self.api_key {
+            query.push(("atoken", key.expose()));
+        }
+
+        let answer = self.http.get(&url, &query).await?;
+        let body = success(answer, "api.php")?;
+        parse_off_thread(move || api::parse_points(&body).map_err(FetchError::from)).await
+    }
+
+    async fn read_pages(&self, base: &Url) -> Result<RosterParts, FetchError> {
+        let url = join(base, "index.php/Points/")?;
+        let html = self.points_page(&url, 0).await?;
+        let overview = parse_off_thread(move || Ok(page::parse_overview(&html)?)).await?;
+
+        let fetches = overview.pools.iter().map(|pool| async {
+            let html = self.points_page(&url, pool.id).await?;
+            let pool = pool.clone();
+            parse_off_thread(move || Ok(page::parse_detail(&html, &pool)?)).await
+        });
+        let details = futures_util::future::try_join_all(fetches).await?;
+        Ok(page::assemble(overview, details)?)
+    }
+
+    async fn points_page(&self, url: &Url, pool: u32) -> Result<String, FetchError> {
+        let pool = pool.to_string();
+        let mut query = vec![("mdkpid", pool.as_str())];
+        query.extend_from_slice(&PAGE_QUERY);
+
+        let answer = self.http.get(url, &query).await?;
+        let body = success(answer, "the points page")?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
+    async fn read_file(&self, path: &Path) -> Result<RosterParts, FetchError> {
+        let owned = path.to_owned();
+        let file_error = move |reason: String| FetchError::File {
+            path: owned.clone(),
+            reason,
+        };
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|err| file_error(err.to_string()))?;
+        if bytes.len() > self.max_body {
+            return Err(FetchError::TooLarge {
+                limit: self.max_body,
+            });
+        }
+        parse_off_thread(move || {
+            api::parse_points(&bytes).map_err(|err| file_error(err.to_string()))
+        })
+        .await
+    }
+
+    /// What the service reads, for start-up logs: the site or file and the interface.
+    pub fn describe(&self) -> String {
+        match &self.target {
+            Target::Site(url) => format!("{url} (source: {})", self.kind),
+            Target::File(path) => format!("{} (saved api answer)", path.display()),
+        }
+    }
+}
+
+/// The body of a successful answer, or the status as an error.
+fn success(answer: Answer, resource: &'static str) -> Result<Vec<u8>, FetchError> {
+    if !answer.status.is_success() {
+        return Err(FetchError::Status {
+            status: answer.status.as_u16(),
+            resource,
+        });
+    }
+    Ok(answer.body)
+}
+
+fn join(base: &Url, path: &str) -> Result<Url, FetchError> {
+    base.join(path)
+        .map_err(|err| FetchError::Transport(format!("cannot build the url for {path}: {err}")))
+}
+
+/// Runs a parser on the blocking pool: a large roster takes long enough to parse that it would
+/// otherwise hold up requests the cache can answer.
+async fn parse_off_thread<T, F>(parse: F) -> Result<T, FetchError>
+where
+    F: FnOnce() -> Result<T, FetchError> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(parse)
+        .await
+        .map_err(|err| FetchError::Transport(format!("the parser stopped unexpectedly: {err}")))?
+}

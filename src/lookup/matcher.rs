@@ -1,0 +1,162 @@
+//! Finding the character a user meant: exact name first, then without accents, then a unique
+//! beginning or part of a name, and otherwise the closest names to suggest.
+
+use crate::names::{edit_distance, fold_accents, fold_case};
+use crate::roster::Roster;
+
+/// What a typed name matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Match {
+    /// Exactly one character (an index into [`Roster::characters`]).
+    One(usize),
+    /// Several characters fit equally well; the user must choose.
+    Several(Vec<usize>),
+    /// Nothing fits; these are the closest names, best first.
+    Nothing(Vec<usize>),
+}
+
+/// How many candidates or suggestions are worth listing in a chat reply.
+const MAX_LISTED: usize = 8;
+
+/// Finds `typed` in `roster`.
+pub fn find(roster: &Roster, typed: &str) -> Match {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Match::Nothing(Vec::new());
+    }
+
+    let exact = roster.by_name(typed);
+    if !exact.is_empty() {
+        return one_or_several(exact.to_vec());
+    }
+    let plain = roster.by_plain_name(typed);
+    if !plain.is_empty() {
+        return one_or_several(plain.to_vec());
+    }
+    partial(roster, typed).unwrap_or_else(|| Match::Nothing(closest(roster, typed)))
+}
+
+fn one_or_several(mut found: Vec<usize>) -> Match {
+    if found.len() == 1 {
+        Match::One(found[0])
+    } else {
+        found.truncate(MAX_LISTED);
+        Match::Several(found)
+    }
+}
+
+/// Names that begin with what was typed, else names that contain it, compared without case or
+/// accents. Too short an input matches too much to be useful, so it needs two characters.
+fn partial(roster: &Roster, typed: &str) -> Option<Match> {
+    let typed = fold_accents(typed);
+    if typed.chars().count() < 2 {
+        return None;
+    }
+
+    let plain = roster.plain_names();
+    let starting: Vec<usize> = (0..plain.len())
+        .filter(|&i| plain[i].starts_with(&typed))
+        .collect();
+    if !starting.is_empty() {
+        return Some(one_or_several(starting));
+    }
+    let containing: Vec<usize> = (0..plain.len())
+        .filter(|&i| plain[i].contains(&typed))
+        .collect();
+    (!containing.is_empty()).then(|| one_or_several(containing))
+}
+
+/// The names nearest by edit distance, within a distance that grows with the input's length
+/// so that a one-letter slip in a short name still counts but an unrelated name does not.
+fn closest(roster: &Roster, typed: &str) -> Vec<usize> {
+    let typed = fold_case(typed);
+    let limit = (typed.chars().count() / 3).max(2);
+    let mut near: Vec<(usize, usize)> = roster
+        .folded_names()
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (edit_distance(&typed, name), i))
+        .filter(|&(distance, _)| distance <= limit)
+        .collect();
+    near.sort();
+    near.into_iter().take(3).map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use super::*;
+    use crate::roster::{Character, Origin, RosterParts};
+
+    fn roster(names: &[&str]) -> Roster {
+        let characters = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Character {
+                id: i as u32 + 1,
+                name: (*name).to_owned(),
+                class: String::new(),
+                active: true,
+                main: None,
+                standings: Vec::new(),
+                items: Vec::new(),
+                adjustments: Vec::new(),
+            })
+            .collect();
+        let parts = RosterParts {
+            characters,
+            ..RosterParts::default()
+        };
+        Roster::new(parts, Origin::File, SystemTime::UNIX_EPOCH)
+    }
+
+    fn names() -> Roster {
+        roster(&[
+            "Aradune", "Zoë", "Ærwyn", "Ker'ra", "Xegony", "Xegonius", "Tarnk",
+        ])
+    }
+
+    #[test]
+    fn exact_names_match_in_any_case() {
+        let roster = names();
+        for typed in ["Zoë", "zoë", "ZOË", " zoë "] {
+            assert_eq!(find(&roster, typed), Match::One(1), "{typed}");
+        }
+        assert_eq!(find(&roster, "KER'RA"), Match::One(3));
+    }
+
+    #[test]
+    fn names_match_without_their_accents() {
+        let roster = names();
+        assert_eq!(find(&roster, "zoe"), Match::One(1));
+        assert_eq!(find(&roster, "aerwyn"), Match::One(2));
+    }
+
+    #[test]
+    fn a_unique_beginning_is_enough() {
+        assert_eq!(find(&names(), "arad"), Match::One(0));
+        assert_eq!(find(&names(), "tar"), Match::One(6));
+    }
+
+    #[test]
+    fn an_ambiguous_beginning_lists_the_candidates() {
+        assert_eq!(find(&names(), "xego"), Match::Several(vec![4, 5]));
+    }
+
+    #[test]
+    fn a_part_of_a_name_matches_when_nothing_begins_with_it() {
+        assert_eq!(find(&names(), "dune"), Match::One(0));
+    }
+
+    #[test]
+    fn a_misspelt_name_gets_suggestions() {
+        assert_eq!(find(&names(), "Aradume"), Match::Nothing(vec![0]));
+        assert_eq!(find(&names(), "Qwertyuiop"), Match::Nothing(Vec::new()));
+    }
+
+    #[test]
+    fn one_letter_is_too_little_to_guess_from() {
+        assert_eq!(find(&names(), "a"), Match::Nothing(Vec::new()));
+    }
+}

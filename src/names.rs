@@ -1,0 +1,136 @@
+//! How names are compared: case folding, accent folding, HTML entity decoding and edit distance.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The form two names share when they differ only in case or Unicode composition:
+/// `Zoë`, `zoë`, `ZOË` and `Zoe\u{308}` all fold to `zoë`.
+pub fn fold_case(name: &str) -> String {
+    name.trim().nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// The form two names share when they differ in accents too: `Zoë` and `zoe` fold to `zoe`,
+/// `Ærwyn` to `aerwyn`. Letters with no decomposition are spelled the way a player without the
+/// key would type them.
+pub fn fold_accents(name: &str) -> String {
+    let mut folded = String::with_capacity(name.len());
+    for c in name.trim().nfd().filter(|c| !is_combining_mark(*c)) {
+        for lower in c.to_lowercase() {
+            match lower {
+                'æ' => folded.push_str("ae"),
+                'œ' => folded.push_str("oe"),
+                'ß' => folded.push_str("ss"),
+                'þ' => folded.push_str("th"),
+                'ø' => folded.push('o'),
+                'ð' | 'đ' => folded.push('d'),
+                'ł' => folded.push('l'),
+                'ı' => folded.push('i'),
+                other => folded.push(other),
+            }
+        }
+    }
+    folded
+}
+
+/// Decodes the HTML entities EQDKP leaves in stored names (`Ker&#39;ra`), numeric or one of the
+/// five XML names. Anything else is kept as written.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+
+    let mut decoded = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        decoded.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match entity(rest) {
+            Some((c, len)) => {
+                decoded.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                decoded.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    decoded.push_str(rest);
+    decoded
+}
+
+/// The character an entity at the start of `text` stands for, and the entity's length.
+fn entity(text: &str) -> Option<(char, usize)> {
+    let end = text.bytes().take(12).position(|b| b == b';')?;
+    let body = &text[1..end];
+    let c = match body {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let code = match body.strip_prefix('#')? {
+                hex if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16).ok()?,
+                dec => dec.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((c, end + 1))
+}
+
+/// Levenshtein distance over characters, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_folding_is_unicode_aware() {
+        for spelling in ["Zoë", "zoë", "ZOË", " Zoë ", "Zoe\u{308}"] {
+            assert_eq!(fold_case(spelling), "zoë", "{spelling:?}");
+        }
+        assert_ne!(fold_case("Zoe"), fold_case("Zoë"));
+    }
+
+    #[test]
+    fn accent_folding_reaches_plain_letters() {
+        assert_eq!(fold_accents("Zoë"), "zoe");
+        assert_eq!(fold_accents("Ærwyn"), "aerwyn");
+        assert_eq!(fold_accents("Mîriel"), "miriel");
+        assert_eq!(fold_accents("Ker'ra"), "ker'ra");
+    }
+
+    #[test]
+    fn decodes_the_entities_eqdkp_stores() {
+        assert_eq!(decode_entities("Ker&#39;ra"), "Ker'ra");
+        assert_eq!(decode_entities("Luclin &amp; Velious"), "Luclin & Velious");
+        assert_eq!(decode_entities("&#x00C6;rwyn"), "Ærwyn");
+        assert_eq!(decode_entities("Tom & Jerry"), "Tom & Jerry");
+        assert_eq!(decode_entities("a &bogus; b &"), "a &bogus; b &");
+        assert_eq!(decode_entities("&#1114112;"), "&#1114112;");
+    }
+
+    #[test]
+    fn counts_edits_between_names() {
+        assert_eq!(edit_distance("aradune", "aradune"), 0);
+        assert_eq!(edit_distance("aradun", "aradune"), 1);
+        assert_eq!(edit_distance("xegonie", "xegony"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,264 @@
+//! The standings cache: at most one read of the site per `cache_ttl`, shared by every request,
+//! and the last good roster kept when a read fails.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+
+use crate::eqdkp::{FetchError, Source};
+use crate::roster::Roster;
+
+/// Something that can read a whole roster. The live [`Source`] in production; tests substitute
+/// readers that count their calls or fail on demand.
+pub trait Reader: Send + Sync + 'static {
+    /// Reads the roster once.
+    fn read(&self) -> BoxFuture<'_, Result<Roster, FetchError>>;
+}
+
+impl Reader for Source {
+    fn read(&self) -> BoxFuture<'_, Result<Roster, FetchError>> {
+        Box::pin(Source::read(self))
+    }
+}
+
+/// What a request gets: the freshest roster there is, and the reason it is not fresher.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The last roster read successfully, if any.
+    pub roster: Option<Arc<Roster>>,
+    /// Set when the last read failed; with a roster, the roster is stale.
+    pub problem: Option<Arc<FetchError>>,
+}
+
+/// The shared cache of one site's standings.
+pub struct Standings {
+    reader: Arc<dyn Reader>,
+    ttl: Duration,
+    retry_after: Duration,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    roster: Option<Arc<Roster>>,
+    read_at: Option<Instant>,
+    failure: Option<(Instant, Arc<FetchError>)>,
+    in_flight: Option<Shared<BoxFuture<'static, ()>>>,
+}
+
+/// After a failed read, the site is left alone this long (or `cache_ttl`, if shorter), so a
+/// site that is down is not asked again by every request, each waiting out the timeout.
+const RETRY_AFTER: Duration = Duration::from_secs(15);
+
+impl Standings {
+    /// A cache that reads through `reader` at most once per `ttl`.
+    pub fn new(reader: Arc<dyn Reader>, ttl: Duration) -> Arc<Standings> {
+        Arc::new(Standings {
+            reader,
+            ttl,
+            retry_after: RETRY_AFTER.min(ttl),
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    /// The standings, read from the site first if the cached ones have expired. Concurrent
+    /// callers share one read; none of them holds a lock while it runs.
+    pub async fn get(self: &Arc<Self>) -> Snapshot {
+        let read = {
+            let mut state = self.lock();
+            if let Some(snapshot) = self.usable(&state) {
+                return snapshot;
+            }
+            state
+                .in_flight
+                .get_or_insert_with(|| self.start_read())
+                .clone()
+        };
+
+        read.await;
+        self.lock().snapshot()
+    }
+
+    /// The cached standings without reading the site, for health checks.
+    pub fn peek(&self) -> (Snapshot, Option<Duration>) {
+        let state = self.lock();
+        (state.snapshot(), state.read_at.map(|at| at.elapsed()))
+    }
+
+    /// The cached state, if it can answer without a read: fresh, or failed so recently that
+    /// asking again would only wait out the same failure.
+    fn usable(&self, state: &State) -> Option<Snapshot> {
+        let fresh = state.read_at.is_some_and(|at| at.elapsed() < self.ttl);
+        let resting = state
+            .failure
+            .as_ref()
+            .is_some_and(|(at, _)| at.elapsed() < self.retry_after);
+        (fresh || resting).then(|| state.snapshot())
+    }
+
+    /// Starts the read as a task of its own, so that it completes and fills the cache even if
+    /// the request that started it goes away.
+    fn start_read(self: &Arc<Self>) -> Shared<BoxFuture<'static, ()>> {
+        let this = Arc::clone(self);
+        let task = tokio::spawn(async move {
+            let started = Instant::now();
+            let result = this.reader.read().await;
+            this.finish(result, started);
+        });
+        task.map(|_| ()).boxed().shared()
+    }
+
+    fn finish(&self, result: Result<Roster, FetchError>, started: Instant) {
+        let mut state = self.lock();
+        state.in_flight = None;
+        match result {
+            Ok(roster) => {
+                tracing::debug!(characters = roster.characters.len(), took = ?started.elapsed(), "read the standings");
+                state.roster = Some(Arc::new(roster));
+                state.read_at = Some(Instant::now());
+                state.failure = None;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, took = ?started.elapsed(), "reading the standings failed");
+                state.failure = Some((Instant::now(), Arc::new(err)));
+            }
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while the lock was held cannot leave State half-written (every update is a
+        // handful of assignments), so a poisoned lock is still safe to use.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl State {
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            roster: self.roster.clone(),
+            problem: self.failure.as_ref().map(|(_, err)| Arc::clone(err)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::SystemTime;
+
+    use super::*;
+    use crate::roster::{Origin, RosterParts};
+
+    /// A reader that counts its calls, waits a little, and fails while `failing` is set.
+    #[derive(Default)]
+    struct Counting {
+        calls: AtomicUsize,
+        failing: std::sync::atomic::AtomicBool,
+    }
+
+    impl Reader for Counting {
+        fn read(&self) -> BoxFuture<'_, Result<Roster, FetchError>> {
+            Box::pin(async move {
+                self.calls.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if self.failing.load(Ordering::SeqCst) {
+                    return Err(FetchError::Timeout(Duration::from_secs(5)));
+                }
+                Ok(Roster::new(
+                    RosterParts::default(),
+                    Origin::File,
+                    SystemTime::now(),
+                ))
+            })
+        }
+    }
+
+    fn cache(ttl: Duration) -> (Arc<Counting>, Arc<Standings>) {
+        let reader = Arc::new(Counting::default());
+        (reader.clone(), Standings::new(reader, ttl))
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_on_an_empty_cache_share_one_read() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        let requests = (0..100).map(|_| {
+            let standings = Arc::clone(&standings);
+            tokio::spawn(async move { standings.get().await })
+        });
+        for snapshot in futures_util::future::join_all(requests).await {
+            assert!(snapshot.unwrap().roster.is_some());
+        }
+        assert_eq!(reader.calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_fresh_roster_is_served_without_reading_again() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        standings.get().await;
+        standings.get().await;
+        assert_eq!(reader.calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_expired_roster_is_read_again() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        standings.get().await;
+        tokio::time::advance(Duration::from_secs(59)).await;
+        standings.get().await;
+        assert_eq!(reader.calls.load(Ordering::SeqCst), 1);
+
+        tokio::time::advance(Duration::from_secs(2)).await;
+        standings.get().await;
+        assert_eq!(reader.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failing_site_is_asked_again_after_a_rest() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        reader.failing.store(true, Ordering::SeqCst);
+        standings.get().await;
+        tokio::time::advance(RETRY_AFTER + Duration::from_secs(1)).await;
+        reader.failing.store(false, Ordering::SeqCst);
+        let snapshot = standings.get().await;
+        assert!(snapshot.roster.is_some() && snapshot.problem.is_none());
+        assert_eq!(reader.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_keeps_the_last_good_roster() {
+        let (reader, standings) = cache(Duration::ZERO);
+        assert!(standings.get().await.problem.is_none());
+
+        reader.failing.store(true, Ordering::SeqCst);
+        let snapshot = standings.get().await;
+        assert!(snapshot.roster.is_some(), "the old roster is kept");
+        assert!(matches!(
+            snapshot.problem.as_deref(),
+            Some(FetchError::Timeout(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn with_nothing_cached_the_failure_is_reported() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        reader.failing.store(true, Ordering::SeqCst);
+        let snapshot = standings.get().await;
+        assert!(snapshot.roster.is_none());
+        assert!(snapshot.problem.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_failing_site_is_not_asked_by_every_request() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        reader.failing.store(true, Ordering::SeqCst);
+        for _ in 0..5 {
+            standings.get().await;
+        }
+        assert_eq!(reader.calls.load(Ordering::SeqCst), 1);
+    }
+}
