@@ -1,4 +1,4 @@
-//! The command line: `lookup` and `check`, each reading the same TOML config.
+//! The command line: `serve`, `lookup` and `check`, each reading the same TOML config.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ use crate::config::{Config, ConfigError};
 use crate::eqdkp::{FetchError, Source};
 use crate::lookup::{Lookup, Question};
 use crate::roster::Roster;
+use crate::server::{self, App, ServeError};
 use crate::standings::Standings;
 
 /// Answers Mattermost `/dkp` slash commands and outgoing webhooks with DKP from an
@@ -24,6 +25,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the HTTP service Mattermost calls.
+    Serve {
+        /// The config file.
+        #[arg(long, short)]
+        config: PathBuf,
+    },
     /// Print the reply a chat look-up would get, e.g. `lookup --config c.toml Zoë`.
     Lookup {
         /// The config file.
@@ -50,6 +57,9 @@ pub enum CliError {
     /// The HTTP client could not be set up.
     #[error("cannot set up the eqdkp client: {0}")]
     Client(#[from] FetchError),
+    /// The service could not start.
+    #[error(transparent)]
+    Serve(#[from] ServeError),
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),
@@ -73,6 +83,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         .enable_all()
         .build()?;
     match cli.command {
+        Command::Serve { config } => runtime.block_on(serve(config)),
         Command::Lookup { config, query } => runtime.block_on(lookup(config, query)),
         Command::Check { config } => runtime.block_on(check(config)),
     }
@@ -86,6 +97,60 @@ fn standings(config: &Config) -> Result<(Arc<Standings>, String), CliError> {
         Standings::new(Arc::new(source), config.eqdkp.cache_ttl),
         described,
     ))
+}
+
+async fn serve(path: PathBuf) -> Result<ExitCode, CliError> {
+    let config = Config::load(&path)?;
+    let (standings, described) = standings(&config)?;
+    let app = Arc::new(App {
+        lookup: Lookup::new(Arc::clone(&standings)),
+        mattermost: config.mattermost.clone(),
+    });
+
+    let (addr, running) = server::bind(app, config.listen, shutdown_signal())?;
+    tracing::info!(%addr, "listening");
+    tracing::info!(site = %described, cache_ttl = ?config.eqdkp.cache_ttl, "reading standings");
+    tracing::info!(
+        tokens = config.mattermost.tokens.len(),
+        "accepting mattermost tokens"
+    );
+
+    // Read the site once now, so the first user does not wait for it.
+    tokio::spawn(async move { standings.get().await });
+    running.await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (what systemd sends).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for sigterm");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
 }
 
 async fn lookup(path: PathBuf, query: Vec<String>) -> Result<ExitCode, CliError> {

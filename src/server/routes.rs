@@ -1,0 +1,152 @@
+//! The warp filters: which requests reach the look-up, and in what order they are checked.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use warp::http::StatusCode;
+use warp::hyper::body::Bytes;
+use warp::reply::{self, Reply, Response};
+use warp::{Filter, Rejection};
+
+use super::App;
+use super::reject;
+use crate::lookup::Question;
+use crate::mattermost::{self, DecodeError, Fields, Incoming, Kind, SlashReply, WebhookResponse};
+use crate::secret::matches_any;
+
+/// Mattermost's own requests are a few hundred bytes; anything this big is not from it.
+pub const MAX_BODY: u64 = 64 * 1024;
+
+/// Every route of the service, with rejections turned into JSON errors. Each route matches
+/// its path before its method, so an unknown path is a 404 rather than a 405.
+pub fn routes(app: Arc<App>) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
+    health()
+        .or(post(app.clone()))
+        .unify()
+        .or(get(app))
+        .unify()
+        .recover(reject::recover)
+        .unify()
+}
+
+/// `GET /healthz`: 200 while the process serves.
+fn health() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    warp::path!("healthz")
+        .and(warp::get())
+        .map(|| reply::json(&serde_json::json!({ "status": "ok" })).into_response())
+}
+
+/// `POST /dkp` and `POST /getdkp` (the old bot's URL): slash commands and webhooks, form or
+/// JSON. The size is checked from the header before any of the body is read.
+fn post(app: Arc<App>) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    warp::path!("dkp")
+        .or(warp::path!("getdkp"))
+        .unify()
+        .and(warp::post())
+        .and(warp::body::content_length_limit(MAX_BODY))
+        .and(warp::header::optional::<String>("content-type"))
+        .and(warp::header::optional::<String>("authorization"))
+        .and(warp::addr::remote())
+        .and(warp::body::bytes())
+        .and(with_app(app))
+        .and_then(
+            |content_type: Option<String>, authorization, peer, body: Bytes, app| async move {
+                let fields = mattermost::decode_body(content_type.as_deref(), &body);
+                handle(app, fields, authorization, peer).await
+            },
+        )
+}
+
+/// `GET /dkp`: slash commands configured with method GET send their fields in the query.
+fn get(app: Arc<App>) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+    warp::path!("dkp")
+        .and(warp::get())
+        .and(query)
+        .and(warp::header::optional::<String>("authorization"))
+        .and(warp::addr::remote())
+        .and(with_app(app))
+        .and_then(|query: String, authorization, peer, app| async move {
+            let fields = mattermost::decode_form(query.as_bytes());
+            handle(app, fields, authorization, peer).await
+        })
+}
+
+fn with_app(app: Arc<App>) -> impl Filter<Extract = (Arc<App>,), Error = Infallible> + Clone {
+    warp::any().map(move || app.clone())
+}
+
+/// Checks the token before anything else is done with the request, then answers it.
+async fn handle(
+    app: Arc<App>,
+    fields: Result<Fields, DecodeError>,
+    authorization: Option<String>,
+    peer: Option<SocketAddr>,
+) -> Result<Response, Rejection> {
+    let fields = fields.map_err(|err| match err {
+        DecodeError::UnsupportedType(_) => reject::unsupported(err),
+        other => reject::bad_request(other),
+    })?;
+    if !authenticated(&app, &fields, authorization.as_deref()) {
+        let kind = guess_kind(&fields);
+        let peer = peer.map_or_else(|| "unknown".to_owned(), |addr| addr.to_string());
+        tracing::warn!(%peer, kind, "refused a request with a missing or wrong token");
+        return Err(reject::unauthorized());
+    }
+
+    let incoming = Incoming::classify(fields).map_err(reject::bad_request)?;
+    Ok(answer(&app, incoming).await)
+}
+
+/// Whether the request carries an accepted token: the body's `token`, or for slash commands
+/// also `Authorization: Token …`. Every configured token is compared in constant time.
+fn authenticated(app: &App, fields: &Fields, authorization: Option<&str>) -> bool {
+    let tokens = &app.mattermost.tokens;
+    let in_body = fields
+        .token
+        .as_deref()
+        .is_some_and(|token| matches_any(token, tokens));
+    let in_header = fields.command.is_some()
+        && authorization
+            .and_then(|value| value.strip_prefix("Token "))
+            .is_some_and(|token| matches_any(token.trim(), tokens));
+    in_body | in_header
+}
+
+fn guess_kind(fields: &Fields) -> &'static str {
+    match (&fields.command, &fields.trigger_word) {
+        (Some(_), _) => Kind::Slash.label(),
+        (None, Some(_)) => Kind::Webhook.label(),
+        (None, None) => "unknown",
+    }
+}
+
+/// Runs the look-up and wraps its answer the way this kind of integration reads it. Anything
+/// the user should see, failures included, goes out as 200 with JSON: Mattermost shows only
+/// "command failed" for any other status.
+async fn answer(app: &App, incoming: Incoming) -> Response {
+    let question = Question {
+        text: &incoming.query,
+        command: &incoming.command,
+    };
+    let answer = app.lookup.answer(&question).await;
+    tracing::debug!(
+        kind = incoming.kind.label(),
+        posts = answer.posts.len(),
+        "answered"
+    );
+
+    let config = &app.mattermost;
+    let json = match incoming.kind {
+        Kind::Slash => {
+            let slash = SlashReply::new(config, config.response_type, &answer.posts);
+            reply::json(&slash)
+        }
+        Kind::Webhook => {
+            let text = answer.posts.into_iter().next().unwrap_or_default();
+            reply::json(&WebhookResponse::new(config, text))
+        }
+    };
+    reply::with_status(json, StatusCode::OK).into_response()
+}
