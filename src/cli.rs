@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigError};
 use crate::eqdkp::{FetchError, Source};
-use crate::lookup::{Lookup, Question};
+use crate::lookup::{Lookup, Question, Settings, Surface};
 use crate::roster::Roster;
 use crate::server::{self, App, ServeError};
 use crate::standings::Standings;
@@ -36,6 +36,9 @@ enum Command {
         /// The config file.
         #[arg(long, short)]
         config: PathBuf,
+        /// Ask as this Mattermost user (for `me`).
+        #[arg(long = "as", value_name = "USER", default_value = "")]
+        user: String,
         /// What a user would type after `/dkp`.
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
@@ -84,7 +87,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         .build()?;
     match cli.command {
         Command::Serve { config } => runtime.block_on(serve(config)),
-        Command::Lookup { config, query } => runtime.block_on(lookup(config, query)),
+        Command::Lookup {
+            config,
+            user,
+            query,
+        } => runtime.block_on(lookup(config, user, query)),
         Command::Check { config } => runtime.block_on(check(config)),
     }
 }
@@ -103,7 +110,7 @@ async fn serve(path: PathBuf) -> Result<ExitCode, CliError> {
     let config = Config::load(&path)?;
     let (standings, described) = standings(&config)?;
     let app = Arc::new(App {
-        lookup: Lookup::new(Arc::clone(&standings)),
+        lookup: Lookup::new(Arc::clone(&standings), Settings::from(&config)),
         mattermost: config.mattermost.clone(),
     });
 
@@ -153,18 +160,19 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-async fn lookup(path: PathBuf, query: Vec<String>) -> Result<ExitCode, CliError> {
+async fn lookup(path: PathBuf, user: String, query: Vec<String>) -> Result<ExitCode, CliError> {
     let config = Config::load(&path)?;
     let (standings, _) = standings(&config)?;
-    let lookup = Lookup::new(standings);
+    let lookup = Lookup::new(standings, Settings::from(&config));
 
     let text = query.join(" ");
-    let answer = lookup
-        .answer(&Question {
-            text: &text,
-            command: "/dkp",
-        })
-        .await;
+    let question = Question {
+        text: &text,
+        command: "/dkp",
+        user_name: &user,
+        surface: Surface::Terminal,
+    };
+    let answer = lookup.answer(&question).await;
     println!("{}", answer.posts.join("\n\n"));
     Ok(ExitCode::SUCCESS)
 }

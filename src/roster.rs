@@ -170,6 +170,7 @@ struct Index {
     alts_of: HashMap<u32, Vec<usize>>,
     folded: Vec<String>,
     plain: Vec<String>,
+    classes: Vec<String>,
 }
 
 impl Roster {
@@ -217,6 +218,11 @@ impl Roster {
         &self.index.plain
     }
 
+    /// The distinct class names of the roster, sorted.
+    pub fn classes(&self) -> &[String] {
+        &self.index.classes
+    }
+
     /// The alts of the character with id `main_id`, in roster order.
     pub fn alts_of(&self, main_id: u32) -> impl Iterator<Item = &Character> {
         let alts = self
@@ -255,6 +261,12 @@ impl Index {
                 index.alts_of.entry(main_id).or_default().push(i);
             }
         }
+
+        let mut classes: Vec<String> = characters.iter().map(|c| c.class.clone()).collect();
+        classes.retain(|class| !class.is_empty());
+        classes.sort_unstable();
+        classes.dedup();
+        index.classes = classes;
         index
     }
 }

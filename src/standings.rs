@@ -1,6 +1,7 @@
 //! The standings cache: at most one read of the site per `cache_ttl`, shared by every request,
 //! and the last good roster kept when a read fails.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -9,18 +10,28 @@ use tokio::time::Instant;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
 use crate::eqdkp::{FetchError, Source};
-use crate::roster::Roster;
+use crate::roster::{Character, Roster};
 
 /// Something that can read a whole roster. The live [`Source`] in production; tests substitute
 /// readers that count their calls or fail on demand.
 pub trait Reader: Send + Sync + 'static {
     /// Reads the roster once.
     fn read(&self) -> BoxFuture<'_, Result<Roster, FetchError>>;
+
+    /// Reads one character with its items and adjustments.
+    fn read_items(&self, character: u32) -> BoxFuture<'_, Result<Character, FetchError>> {
+        let _ = character;
+        Box::pin(std::future::ready(Err(FetchError::ItemsNeedApi)))
+    }
 }
 
 impl Reader for Source {
     fn read(&self) -> BoxFuture<'_, Result<Roster, FetchError>> {
         Box::pin(Source::read(self))
+    }
+
+    fn read_items(&self, character: u32) -> BoxFuture<'_, Result<Character, FetchError>> {
+        Box::pin(Source::read_items(self, character))
     }
 }
 
@@ -39,6 +50,7 @@ pub struct Standings {
     ttl: Duration,
     retry_after: Duration,
     state: Mutex<State>,
+    items: Mutex<HashMap<u32, (Instant, Arc<Character>)>>,
 }
 
 #[derive(Default)]
@@ -53,6 +65,9 @@ struct State {
 /// site that is down is not asked again by every request, each waiting out the timeout.
 const RETRY_AFTER: Duration = Duration::from_secs(15);
 
+/// How many characters' items are kept at most.
+const MAX_CACHED_ITEMS: usize = 512;
+
 impl Standings {
     /// A cache that reads through `reader` at most once per `ttl`.
     pub fn new(reader: Arc<dyn Reader>, ttl: Duration) -> Arc<Standings> {
@@ -61,6 +76,7 @@ impl Standings {
             ttl,
             retry_after: RETRY_AFTER.min(ttl),
             state: Mutex::new(State::default()),
+            items: Mutex::new(HashMap::new()),
         })
     }
 
@@ -80,6 +96,35 @@ impl Standings {
 
         read.await;
         self.lock().snapshot()
+    }
+
+    /// One character's items and adjustments, read at most once per `cache_ttl` per character.
+    pub async fn items(&self, character: u32) -> Result<Arc<Character>, FetchError> {
+        if let Some(cached) = self.cached_items(character) {
+            return Ok(cached);
+        }
+
+        let read = Arc::new(self.reader.read_items(character).await?);
+        let mut items = self
+            .items
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Entries of characters nobody asks about again are never evicted one by one, so the
+        // map is cleared when it grows past what a guild would plausibly look up.
+        if items.len() >= MAX_CACHED_ITEMS {
+            items.clear();
+        }
+        items.insert(character, (Instant::now(), Arc::clone(&read)));
+        Ok(read)
+    }
+
+    fn cached_items(&self, character: u32) -> Option<Arc<Character>> {
+        let items = self
+            .items
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (read_at, cached) = items.get(&character)?;
+        (read_at.elapsed() < self.ttl).then(|| Arc::clone(cached))
     }
 
     /// The cached standings without reading the site, for health checks.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use mattermost_eqdkp::config::Config;
 use mattermost_eqdkp::eqdkp::Source;
-use mattermost_eqdkp::lookup::Lookup;
+use mattermost_eqdkp::lookup::{Lookup, Settings};
 use mattermost_eqdkp::server::{self, App};
 use mattermost_eqdkp::standings::Standings;
 use serde_json::Value;
@@ -36,7 +36,7 @@ async fn start(site_url: &str) -> Running {
     let source = Source::new(&config.eqdkp).unwrap();
     let standings = Standings::new(Arc::new(source), config.eqdkp.cache_ttl);
     let app = Arc::new(App {
-        lookup: Lookup::new(standings),
+        lookup: Lookup::new(standings, Settings::from(&config)),
         mattermost: config.mattermost,
     });
 

@@ -2,6 +2,8 @@
 //! builds them (see Mattermost's `DoCommandRequest` and outgoing-webhook code): every header,
 //! field order and encoding as it sends them.
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures_util::future::BoxFuture;
 use mattermost_eqdkp::config::Config;
 use mattermost_eqdkp::eqdkp::{FetchError, Source};
-use mattermost_eqdkp::lookup::Lookup;
+use mattermost_eqdkp::lookup::{Lookup, Settings};
 use mattermost_eqdkp::roster::Roster;
 use mattermost_eqdkp::server::App;
 use mattermost_eqdkp::server::routes::routes;
@@ -41,20 +43,26 @@ struct Service {
 
 impl Service {
     fn new(extra: &str) -> Service {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api/points-2.3.json");
+        Service::over(&file, extra)
+    }
+
+    fn over(file: &Path, extra: &str) -> Service {
         let text = format!(
-            "[eqdkp]\nfile = \"api/points-2.3.json\"\n[mattermost]\n\
+            "[eqdkp]\nfile = {file:?}\n[mattermost]\n\
              tokens = [\"{SLASH_TOKEN}\", \"{HOOK_TOKEN}\"]\nusername = \"dkpbot\"\n\
              icon_url = \"https://guild.example.org/dkp.png\"\n{extra}"
         );
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config.toml");
         let config = Config::parse(&text, &path).expect("the test config is valid");
+        let settings = Settings::from(&config);
         let reader = Arc::new(CountingReader {
             source: Source::new(&config.eqdkp).expect("the source builds"),
             reads: AtomicUsize::new(0),
         });
         let standings = Standings::new(reader.clone(), config.eqdkp.cache_ttl);
         let app = Arc::new(App {
-            lookup: Lookup::new(standings),
+            lookup: Lookup::new(standings, settings),
             mattermost: config.mattermost,
         });
         Service { app, reader }
@@ -273,22 +281,50 @@ async fn a_webhook_can_answer_in_the_thread() {
 }
 
 #[tokio::test]
-async fn empty_text_and_help_get_the_usage_reply() {
+async fn help_gets_the_usage_reply_without_reading_the_site() {
     let service = Service::new("");
-    for text in ["", "help", "  HELP "] {
+    for text in ["help", "  HELP "] {
         let response = service.send(slash_post("/dkp", SLASH_TOKEN, text)).await;
         assert_json_200(&response);
         let usage = json(&response)["text"].as_str().unwrap().to_owned();
         assert!(usage.contains("`/dkp NAME`"), "{usage}");
     }
-    let response = service.send(webhook_form(HOOK_TOKEN, "getdkp")).await;
-    assert!(
-        json(&response)["text"]
-            .as_str()
-            .unwrap()
-            .contains("`getdkp NAME`")
-    );
+    let response = service.send(webhook_form(HOOK_TOKEN, "getdkp help")).await;
+    let usage = json(&response)["text"].as_str().unwrap().to_owned();
+    assert!(usage.contains("`getdkp NAME`"), "{usage}");
     assert_eq!(service.reads(), 0, "help needs no standings");
+}
+
+#[tokio::test]
+async fn empty_text_from_a_user_with_no_character_gets_the_usage_reply() {
+    let service = Service::new("");
+    let response = service.send(slash_post("/dkp", SLASH_TOKEN, "")).await;
+    assert_json_200(&response);
+    let text = json(&response)["text"].as_str().unwrap().to_owned();
+    assert!(
+        text.starts_with("No character is linked to your Mattermost name (“alice”)"),
+        "{text}"
+    );
+    assert!(text.contains("`/dkp NAME`"), "{text}");
+
+    let response = service.send(webhook_form(HOOK_TOKEN, "getdkp")).await;
+    let text = json(&response)["text"].as_str().unwrap().to_owned();
+    assert!(text.contains("`getdkp NAME`"), "{text}");
+}
+
+#[tokio::test]
+async fn empty_text_shows_the_users_linked_characters() {
+    let service = Service::new("[mattermost.users]\nalice = [\"Brynja\", \"Vel'ka\"]\n");
+    let response = service.send(slash_post("/dkp", SLASH_TOKEN, "")).await;
+    let text = json(&response)["text"].as_str().unwrap().to_owned();
+    assert!(
+        text.contains("| Brynja | Warrior | 54.50 | 43.00 |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| Vel'ka | Shadow Knight | -1464.50 | 17.00 |"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -439,4 +475,56 @@ async fn requests_that_are_not_from_mattermost_get_4xx_json() {
         assert!(json(&response)["error"].is_string());
     }
     assert_eq!(service.reads(), 0);
+}
+
+#[tokio::test]
+async fn public_and_private_override_the_configured_visibility() {
+    let service = Service::new("");
+    let response = service
+        .send(slash_post("/dkp", SLASH_TOKEN, "public Brynja"))
+        .await;
+    assert_eq!(json(&response)["response_type"], "in_channel");
+
+    let service = Service::new("response_type = \"in_channel\"\n");
+    let response = service
+        .send(slash_post("/dkp", SLASH_TOKEN, "private Brynja"))
+        .await;
+    assert_eq!(json(&response)["response_type"], "ephemeral");
+}
+
+#[tokio::test]
+async fn a_long_slash_answer_continues_in_extra_responses() {
+    let dir = std::env::temp_dir().join(format!("mmeqdkp-server-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("points.json");
+    let roster = support::roster::synthetic(3000, 2, 11);
+    let json_text =
+        support::render::api_points_json(&roster, support::render::ApiFlavor::V23, false);
+    std::fs::write(&file, json_text).unwrap();
+
+    let service = Service::over(&file, "");
+    let response = service
+        .send(slash_post("/dkp", SLASH_TOKEN, "public top 600"))
+        .await;
+    assert_json_200(&response);
+    let reply = json(&response);
+    let extra = reply["extra_responses"]
+        .as_array()
+        .expect("extra responses");
+    assert!(!extra.is_empty());
+    for post in std::iter::once(&reply).chain(extra) {
+        assert_eq!(
+            post["response_type"], "in_channel",
+            "every post follows the reply's visibility"
+        );
+        assert_eq!(post["skip_slack_parsing"], true);
+        assert_eq!(post["username"], "dkpbot");
+        let text = post["text"].as_str().unwrap();
+        assert!(text.chars().count() <= 16_383);
+        assert!(
+            text.contains("| # | Character | Class |"),
+            "every post is a complete table"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::Url;
 
 use crate::config::{EqdkpConfig, SourceKind, Target};
-use crate::roster::{Origin, Roster, RosterParts};
+use crate::roster::{Character, Origin, Roster, RosterParts};
 use crate::secret::Secret;
 use api::ApiError;
 use client::{Answer, Http};
@@ -57,6 +57,14 @@ pub enum FetchError {
         /// Why the pages failed.
         page: Box<FetchError>,
     },
+    /// Items and adjustments come only from the API, and this service reads the pages.
+    #[error(
+        "items and adjustments are only in the eqdkp api, and this service reads the points pages"
+    )]
+    ItemsNeedApi,
+    /// The site does not know the character asked about.
+    #[error("the site has no character with id {0}")]
+    NoSuchCharacter(u32),
     /// The saved roster file could not be read.
     #[error("cannot read {}: {reason}", .path.display())]
     File {
@@ -94,6 +102,10 @@ impl FetchError {
             FetchError::Page(err) => err.advice(),
             FetchError::Both { page, .. } => page.advice(),
             FetchError::File { .. } => "check [eqdkp] file",
+            FetchError::ItemsNeedApi => {
+                "set [eqdkp] source = \"api\" or \"auto\", with a read-only key if the site needs one"
+            }
+            FetchError::NoSuchCharacter(_) => "the roster changed; try again in a minute",
         }
     }
 
@@ -184,6 +196,51 @@ impl Source {
         let answer = self.http.get(&url, &query).await?;
         let body = success(answer, "api.php")?;
         parse_off_thread(move || api::parse_points(&body).map_err(FetchError::from)).await
+    }
+
+    /// Reads one character's items and adjustments (`memberdata`), which the roster read
+    /// leaves out: a guild's whole loot history can dwarf its standings.
+    pub async fn read_items(&self, character: u32) -> Result<Character, FetchError> {
+        let read = tokio::time::timeout(self.timeout, self.read_items_unbounded(character)).await;
+        read.map_err(|_| FetchError::Timeout(self.timeout))?
+    }
+
+    async fn read_items_unbounded(&self, character: u32) -> Result<Character, FetchError> {
+        let parts = match (&self.target, self.kind) {
+            (Target::File(path), _) => self.read_file(path).await?,
+            (Target::Site(_), SourceKind::Page) => return Err(FetchError::ItemsNeedApi),
+            (Target::Site(base), _) => self.read_member_data(base, character).await?,
+        };
+        let found = parts.characters.into_iter().find(|c| c.id == character);
+        found.ok_or(FetchError::NoSuchCharacter(character))
+    }
+
+    async fn read_member_data(
+        &self,
+        base: &Url,
+        character: u32,
+    ) -> Result<RosterParts, FetchError> {
+        let url = join(base, "api.php")?;
+        let id = character.to_string();
+        let mut query = vec![
+            ("function", "points"),
+            ("format", "json"),
+            ("filter", "character"),
+            ("filterid", id.as_str()),
+            ("memberdata", "items,adjustments"),
+        ];
+        if let Some(key) = &self.api_key {
+            query.push(("atoken", key.expose()));
+        }
+
+        let answer = self.http.get(&url, &query).await?;
+        let body = success(answer, "api.php")?;
+        let parsed =
+            parse_off_thread(move || api::parse_points(&body).map_err(FetchError::from)).await;
+        parsed.map_err(|err| match err {
+            FetchError::Api(refusal) if refusal.is_refusal() => FetchError::ItemsNeedApi,
+            other => other,
+        })
     }
 
     async fn read_pages(&self, base: &Url) -> Result<RosterParts, FetchError> {

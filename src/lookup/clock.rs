@@ -21,6 +21,12 @@ pub fn utc(at: SystemTime, now: SystemTime) -> String {
     format!("{year}-{month:02}-{date:02} {clock}")
 }
 
+/// `2026-11-20` for a Unix timestamp.
+pub fn date(seconds: u64) -> String {
+    let (year, month, day) = civil_date((seconds / 86_400) as i64);
+    format!("{year}-{month:02}-{day:02}")
+}
+
 /// A short, rounded age: `just now`, `40 s ago`, `12 min ago`, `3 h ago`, `2 days ago`.
 pub fn age(elapsed: Duration) -> String {
     let seconds = elapsed.as_secs();
@@ -82,6 +88,12 @@ mod tests {
             "2000-02-29 00:00 UTC"
         );
         assert_eq!(utc(at(0), at(86_400)), "1970-01-01 00:00 UTC");
+    }
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(date(1_795_266_000), "2026-11-21");
+        assert_eq!(date(0), "1970-01-01");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Finding the character a user meant: exact name first, then without accents, then a unique
-//! beginning or part of a name, and otherwise the closest names to suggest.
+//! Finding what a user meant: the character (exact name first, then without accents, then a
+//! unique beginning or part of a name, and otherwise the closest names to suggest), the pool
+//! and the class.
 
 use crate::names::{edit_distance, fold_accents, fold_case};
 use crate::roster::Roster;
@@ -82,12 +83,72 @@ fn closest(roster: &Roster, typed: &str) -> Vec<usize> {
     near.into_iter().take(3).map(|(_, i)| i).collect()
 }
 
+/// What a typed pool or class picked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// This one (an index into the list searched).
+    One(usize),
+    /// Several fit; the user must say which.
+    Several(Vec<usize>),
+    /// None fits.
+    Nothing,
+}
+
+/// Finds a pool by name, unique beginning or part of its name, or id.
+pub fn find_pool(roster: &Roster, typed: &str) -> Pick {
+    let typed = typed.trim();
+    if let Some(index) = typed.parse().ok().and_then(|id| roster.pool_index(id)) {
+        return Pick::One(index);
+    }
+    pick(roster.pools.iter().map(|pool| pool.name.as_str()), typed)
+}
+
+/// Finds a class among the roster's classes (see [`Roster::classes`]); a plural (`clerics`)
+/// is read as its singular.
+pub fn find_class(roster: &Roster, typed: &str) -> Pick {
+    let classes = || roster.classes().iter().map(String::as_str);
+    match pick(classes(), typed) {
+        Pick::Nothing => match typed.trim().strip_suffix(['s', 'S']) {
+            Some(singular) if !singular.is_empty() => pick(classes(), singular),
+            _ => Pick::Nothing,
+        },
+        found => found,
+    }
+}
+
+/// The candidate equal to `typed` (without case or accents), else those beginning with it,
+/// else those containing it.
+fn pick<'a>(candidates: impl Iterator<Item = &'a str>, typed: &str) -> Pick {
+    let typed = fold_accents(typed);
+    if typed.is_empty() {
+        return Pick::Nothing;
+    }
+
+    let plain: Vec<String> = candidates.map(fold_accents).collect();
+    let tests: [&dyn Fn(&str) -> bool; 3] = [
+        &|name| name == typed,
+        &|name| name.starts_with(&typed),
+        &|name| name.contains(&typed),
+    ];
+    for test in tests {
+        let found: Vec<usize> = (0..plain.len()).filter(|&i| test(&plain[i])).collect();
+        match found.as_slice() {
+            [] => continue,
+            [one] => return Pick::One(*one),
+            _ => return Pick::Several(found),
+        }
+    }
+    Pick::Nothing
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::SystemTime;
 
     use super::*;
-    use crate::roster::{Character, Origin, RosterParts};
+    use crate::roster::{Character, Origin, Pool, RosterParts};
+
+    const CLASSES: [&str; 4] = ["Shadow Knight", "Shaman", "Enchanter", "Cleric"];
 
     fn roster(names: &[&str]) -> Roster {
         let characters = names
@@ -96,7 +157,7 @@ mod tests {
             .map(|(i, name)| Character {
                 id: i as u32 + 1,
                 name: (*name).to_owned(),
-                class: String::new(),
+                class: CLASSES[i % CLASSES.len()].to_owned(),
                 active: true,
                 main: None,
                 standings: Vec::new(),
@@ -104,8 +165,17 @@ mod tests {
                 adjustments: Vec::new(),
             })
             .collect();
+        let pool = |id: u32, name: &str| Pool {
+            id,
+            name: name.to_owned(),
+        };
         let parts = RosterParts {
             characters,
+            pools: vec![
+                pool(1, "Planes of Power"),
+                pool(2, "Luclin"),
+                pool(7, "Luclin Loot"),
+            ],
             ..RosterParts::default()
         };
         Roster::new(parts, Origin::File, SystemTime::UNIX_EPOCH)
@@ -158,5 +228,36 @@ mod tests {
     #[test]
     fn one_letter_is_too_little_to_guess_from() {
         assert_eq!(find(&names(), "a"), Match::Nothing(Vec::new()));
+    }
+
+    #[test]
+    fn pools_are_found_by_name_beginning_or_id() {
+        let roster = names();
+        assert_eq!(find_pool(&roster, "planes of power"), Pick::One(0));
+        assert_eq!(find_pool(&roster, "PLANES"), Pick::One(0));
+        assert_eq!(
+            find_pool(&roster, "luclin"),
+            Pick::One(1),
+            "an exact name beats a beginning"
+        );
+        assert_eq!(find_pool(&roster, "luc"), Pick::Several(vec![1, 2]));
+        assert_eq!(find_pool(&roster, "7"), Pick::One(2));
+        assert_eq!(find_pool(&roster, "loot"), Pick::One(2));
+        assert_eq!(find_pool(&roster, "kunark"), Pick::Nothing);
+    }
+
+    #[test]
+    fn classes_are_found_by_unambiguous_beginning() {
+        let roster = names();
+        let class = |typed: &str| match find_class(&roster, typed) {
+            Pick::One(i) => roster.classes()[i].clone(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(class("ench"), "Enchanter");
+        assert_eq!(class("CLERIC"), "Cleric");
+        assert_eq!(class("clerics"), "Cleric");
+        assert_eq!(class("shadow knight"), "Shadow Knight");
+        assert_eq!(class("sha"), "Several([2, 3])");
+        assert_eq!(class("bard"), "Nothing");
     }
 }

@@ -1,16 +1,17 @@
-//! Turns matched characters into the markdown of a reply.
+//! Turns characters into the blocks of a reply: a card for one, a table for several, the
+//! items and adjustments of one, and the closing "as of" line.
 
 use std::time::SystemTime;
 
 use super::clock;
+use super::layout::Block;
 use super::markdown::{Align, Table, inline};
+use crate::points::Points;
 use crate::roster::{Character, Roster};
 
-/// The card for one character: who they are, then one row per pool with every figure.
-pub fn card(roster: &Roster, index: usize) -> String {
+/// One character: who they are, then one row per pool (or only `pool`) with every figure.
+pub fn card(roster: &Roster, index: usize, pool: Option<usize>) -> Vec<Block> {
     let character = &roster.characters[index];
-    let mut text = format!("{}\n\n", describe(roster, character));
-
     let mut table = Table::new(&[
         ("Pool", Align::Left),
         ("Current", Align::Right),
@@ -18,27 +19,26 @@ pub fn card(roster: &Roster, index: usize) -> String {
         ("Spent", Align::Right),
         ("Adjustment", Align::Right),
     ]);
-    for (pool, standing) in roster.pools.iter().zip(&character.standings) {
-        let shown = |points: crate::points::Points| points.display(roster.decimals).to_string();
-        table.push(&[
-            pool.name.clone(),
-            shown(standing.current),
-            shown(standing.earned),
-            shown(standing.spent),
-            shown(standing.adjustment),
-        ]);
+    for (i, (pool_info, s)) in roster.pools.iter().zip(&character.standings).enumerate() {
+        if pool.is_none_or(|only| only == i) {
+            let figures = [s.current, s.earned, s.spent, s.adjustment].map(|p| shown(roster, p));
+            let [current, earned, spent, adjustment] = figures;
+            table.push(&[pool_info.name.clone(), current, earned, spent, adjustment]);
+        }
     }
+
+    let mut blocks = vec![Block::Text(describe(roster, character))];
     if table.is_empty() {
-        text.push_str("The site has no points pools.\n");
+        blocks.push(Block::Text("The site has no points pools.".to_owned()));
     } else {
-        text.push_str(&table.render());
+        blocks.push(Block::Table(table));
     }
-    text
+    blocks
 }
 
 /// One line saying who a character is: class, main or alt, whether inactive, and on what
 /// basis the figures are shown.
-fn describe(roster: &Roster, character: &Character) -> String {
+pub fn describe(roster: &Roster, character: &Character) -> String {
     let mut parts = vec![format!("**{}**", inline(&character.name))];
     if !character.class.is_empty() {
         parts.push(inline(&character.class));
@@ -48,16 +48,17 @@ fn describe(roster: &Roster, character: &Character) -> String {
     }
 
     match &character.main {
-        Some(main) if roster.alts_merged => parts.push(format!(
-            "alt of **{}** (the figures are {}'s, alts included)",
-            inline(&main.name),
-            inline(&main.name)
-        )),
+        Some(main) if roster.alts_merged => {
+            let main = inline(&main.name);
+            parts.push(format!(
+                "alt of **{main}** (the figures are {main}'s, alts included)"
+            ));
+        }
         Some(main) => parts.push(format!("alt of **{}**", inline(&main.name))),
         None => {
             let alts: Vec<String> = roster
                 .alts_of(character.id)
-                .map(|alt| inline(&alt.name))
+                .map(|a| inline(&a.name))
                 .collect();
             if !alts.is_empty() {
                 let basis = if roster.alts_merged {
@@ -72,29 +73,50 @@ fn describe(roster: &Roster, character: &Character) -> String {
     parts.join(" · ")
 }
 
-/// A table of several characters with their current figure in every pool.
-pub fn overview(roster: &Roster, indices: &[usize]) -> Table {
-    let mut columns: Vec<(&str, Align)> = vec![("Character", Align::Left), ("Class", Align::Left)];
-    columns.extend(
-        roster
-            .pools
-            .iter()
-            .map(|pool| (pool.name.as_str(), Align::Right)),
-    );
+/// Several characters in one table: their current figure in every pool, or every figure in
+/// `pool`. `ranked` adds a place column.
+pub fn listing(roster: &Roster, indices: &[usize], pool: Option<usize>, ranked: bool) -> Table {
+    let mut columns: Vec<(&str, Align)> = Vec::new();
+    if ranked {
+        columns.push(("#", Align::Right));
+    }
+    columns.extend([("Character", Align::Left), ("Class", Align::Left)]);
+    match pool {
+        Some(_) => columns.extend(
+            ["Current", "Earned", "Spent", "Adjustment"].map(|title| (title, Align::Right)),
+        ),
+        None => columns.extend(roster.pools.iter().map(|p| (p.name.as_str(), Align::Right))),
+    }
 
     let mut table = Table::new(&columns);
-    for &index in indices {
+    for (place, &index) in indices.iter().enumerate() {
         let character = &roster.characters[index];
-        let mut row = vec![label(character), character.class.clone()];
-        row.extend(
-            character
-                .standings
-                .iter()
-                .map(|s| s.current.display(roster.decimals).to_string()),
-        );
+        let mut row = Vec::with_capacity(columns.len());
+        if ranked {
+            row.push((place + 1).to_string());
+        }
+        row.extend([label(character), character.class.clone()]);
+        row.extend(figures(roster, character, pool));
         table.push(&row);
     }
     table
+}
+
+fn figures(roster: &Roster, character: &Character, pool: Option<usize>) -> Vec<String> {
+    match pool.and_then(|i| character.standings.get(i)) {
+        Some(s) => [s.current, s.earned, s.spent, s.adjustment]
+            .map(|p| shown(roster, p))
+            .into(),
+        None => character
+            .standings
+            .iter()
+            .map(|s| shown(roster, s.current))
+            .collect(),
+    }
+}
+
+fn shown(roster: &Roster, points: Points) -> String {
+    points.display(roster.decimals).to_string()
 }
 
 /// A character's name with what sets it apart: `Tarnk (alt of Aradune)`, `Rallos (inactive)`.
@@ -111,6 +133,58 @@ pub fn label(character: &Character) -> String {
     } else {
         format!("{} ({})", character.name, notes.join(", "))
     }
+}
+
+/// The items a character won and the adjustments it received, each in a table.
+pub fn items(roster: &Roster, character: &Character) -> Vec<Block> {
+    let pool_name = |pool: Option<usize>| {
+        pool.and_then(|i| roster.pools.get(i))
+            .map_or_else(String::new, |p| p.name.clone())
+    };
+    let mut blocks = vec![Block::Text(format!(
+        "{} · items won and adjustments (its own, without alts)",
+        describe(roster, character)
+    ))];
+
+    if character.items.is_empty() {
+        blocks.push(Block::Text("No items won.".to_owned()));
+    } else {
+        let mut table = Table::new(&[
+            ("Item", Align::Left),
+            ("Cost", Align::Right),
+            ("Pool", Align::Left),
+        ]);
+        for item in &character.items {
+            table.push(&[
+                item.name.clone(),
+                shown(roster, item.cost),
+                pool_name(item.pool),
+            ]);
+        }
+        blocks.push(Block::Table(table));
+    }
+
+    if character.adjustments.is_empty() {
+        blocks.push(Block::Text("No adjustments.".to_owned()));
+    } else {
+        let mut table = Table::new(&[
+            ("Adjustment", Align::Left),
+            ("Value", Align::Right),
+            ("Pool", Align::Left),
+            ("Date", Align::Left),
+        ]);
+        for a in &character.adjustments {
+            let date = a.timestamp.map(clock::date).unwrap_or_default();
+            table.push(&[
+                a.reason.clone(),
+                shown(roster, a.value),
+                pool_name(a.pool),
+                date,
+            ]);
+        }
+        blocks.push(Block::Table(table));
+    }
+    blocks
 }
 
 /// The closing line of every reply with standings: when they were read and from where.

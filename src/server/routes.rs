@@ -11,7 +11,9 @@ use warp::{Filter, Rejection};
 
 use super::App;
 use super::reject;
-use crate::lookup::Question;
+use crate::config::ResponseType;
+use crate::lookup::query::Visibility;
+use crate::lookup::{Question, Surface};
 use crate::mattermost::{self, DecodeError, Fields, Incoming, Kind, SlashReply, WebhookResponse};
 use crate::secret::matches_any;
 
@@ -126,9 +128,15 @@ fn guess_kind(fields: &Fields) -> &'static str {
 /// the user should see, failures included, goes out as 200 with JSON: Mattermost shows only
 /// "command failed" for any other status.
 async fn answer(app: &App, incoming: Incoming) -> Response {
+    let surface = match incoming.kind {
+        Kind::Slash => Surface::Slash,
+        Kind::Webhook => Surface::Webhook,
+    };
     let question = Question {
         text: &incoming.query,
         command: &incoming.command,
+        user_name: &incoming.user_name,
+        surface,
     };
     let answer = app.lookup.answer(&question).await;
     tracing::debug!(
@@ -140,8 +148,12 @@ async fn answer(app: &App, incoming: Incoming) -> Response {
     let config = &app.mattermost;
     let json = match incoming.kind {
         Kind::Slash => {
-            let slash = SlashReply::new(config, config.response_type, &answer.posts);
-            reply::json(&slash)
+            let visibility = match answer.visibility {
+                Some(Visibility::Public) => ResponseType::InChannel,
+                Some(Visibility::Private) => ResponseType::Ephemeral,
+                None => config.response_type,
+            };
+            reply::json(&SlashReply::new(config, visibility, &answer.posts))
         }
         Kind::Webhook => {
             let text = answer.posts.into_iter().next().unwrap_or_default();
