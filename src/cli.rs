@@ -108,14 +108,18 @@ fn standings(config: &Config) -> Result<(Arc<Standings>, String), CliError> {
 
 async fn serve(path: PathBuf) -> Result<ExitCode, CliError> {
     let config = Config::load(&path)?;
+    warn_about(&config);
     let (standings, described) = standings(&config)?;
-    let app = Arc::new(App {
-        lookup: Lookup::new(Arc::clone(&standings), Settings::from(&config)),
-        mattermost: config.mattermost.clone(),
-    });
+    let lookup = Lookup::new(Arc::clone(&standings), Settings::from(&config));
+    let app = Arc::new(App::new(&config, lookup));
 
-    let (addr, running) = server::bind(app, config.listen, shutdown_signal())?;
-    tracing::info!(%addr, "listening");
+    let (addr, running) = server::bind(app, config.listen, config.tls.as_ref(), shutdown_signal())?;
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    tracing::info!(%addr, scheme, "listening");
     tracing::info!(site = %described, cache_ttl = ?config.eqdkp.cache_ttl, "reading standings");
     tracing::info!(
         tokens = config.mattermost.tokens.len(),
@@ -123,10 +127,16 @@ async fn serve(path: PathBuf) -> Result<ExitCode, CliError> {
     );
 
     // Read the site once now, so the first user does not wait for it.
-    tokio::spawn(async move { standings.get().await });
+    standings.refresh_in_background();
     running.await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+fn warn_about(config: &Config) {
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what systemd sends).
@@ -180,6 +190,16 @@ async fn lookup(path: PathBuf, user: String, query: Vec<String>) -> Result<ExitC
 async fn check(path: PathBuf) -> Result<ExitCode, CliError> {
     let config = Config::load(&path)?;
     println!("config: {} is valid", path.display());
+    for warning in &config.warnings {
+        println!("warning: {warning}");
+    }
+    if let Some(tls) = &config.tls {
+        println!(
+            "tls: {} and {}",
+            tls.cert_file.display(),
+            tls.key_file.display()
+        );
+    }
     let source = Source::new(&config.eqdkp)?;
     println!("site: {}", source.describe());
     let tokens = config.mattermost.tokens.len();

@@ -62,8 +62,21 @@ pub struct Config {
     pub eqdkp: EqdkpConfig,
     /// How to talk to Mattermost.
     pub mattermost: MattermostConfig,
+    /// HTTPS, when the service terminates TLS itself.
+    pub tls: Option<TlsConfig>,
     /// Where the file was read from, for messages.
     pub path: PathBuf,
+    /// Things worth a warning at start-up, such as a secret file others can read.
+    pub warnings: Vec<String>,
+}
+
+/// The `[tls]` table: a certificate chain and its private key, both PEM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsConfig {
+    /// The certificate chain.
+    pub cert_file: PathBuf,
+    /// The private key.
+    pub key_file: PathBuf,
 }
 
 /// Where the standings come from.
@@ -105,6 +118,8 @@ pub struct EqdkpConfig {
     pub max_body: usize,
     /// The pool `top` uses when the query names none.
     pub default_pool: Option<String>,
+    /// Standings older than this make `/readyz` report the service not ready.
+    pub max_age: Duration,
 }
 
 /// Whether a slash command's reply is seen by everyone in the channel.
@@ -160,6 +175,14 @@ struct RawConfig {
     eqdkp: RawEqdkp,
     #[serde(default)]
     mattermost: RawMattermost,
+    tls: Option<RawTls>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTls {
+    cert_file: PathBuf,
+    key_file: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -178,6 +201,8 @@ struct RawEqdkp {
     #[serde(default = "default_max_body", deserialize_with = "size")]
     max_body: usize,
     default_pool: Option<String>,
+    #[serde(default = "default_max_age", deserialize_with = "duration")]
+    max_age: Duration,
 }
 
 #[derive(Deserialize, Default)]
@@ -210,6 +235,10 @@ fn default_timeout() -> Duration {
     Duration::from_secs(5)
 }
 
+fn default_max_age() -> Duration {
+    Duration::from_secs(15 * 60)
+}
+
 fn default_max_body() -> usize {
     32 << 20
 }
@@ -232,18 +261,24 @@ impl Config {
             message: err.to_string().trim_end().to_owned(),
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
+        let mut warnings = Vec::new();
 
         Ok(Config {
             listen: raw.listen,
-            eqdkp: raw.eqdkp.resolve(base)?,
-            mattermost: raw.mattermost.resolve(base)?,
+            eqdkp: raw.eqdkp.resolve(base, &mut warnings)?,
+            mattermost: raw.mattermost.resolve(base, &mut warnings)?,
+            tls: raw.tls.map(|tls| TlsConfig {
+                cert_file: base.join(tls.cert_file),
+                key_file: base.join(tls.key_file),
+            }),
             path: path.to_owned(),
+            warnings,
         })
     }
 }
 
 impl RawEqdkp {
-    fn resolve(self, base: &Path) -> Result<EqdkpConfig, ConfigError> {
+    fn resolve(self, base: &Path, warnings: &mut Vec<String>) -> Result<EqdkpConfig, ConfigError> {
         let target = match (self.url, self.file) {
             (Some(url), None) => Target::Site(site_url(&url)?),
             (None, Some(file)) => Target::File(base.join(file)),
@@ -263,7 +298,11 @@ impl RawEqdkp {
         };
         check_timeout(self.timeout)?;
 
-        let api_key = secret_value("eqdkp.api_key", self.api_key, self.api_key_file, base)?;
+        let api_key_file = self.api_key_file.map(|file| base.join(file));
+        if let Some(file) = &api_key_file {
+            warnings.extend(exposed_secret("eqdkp.api_key_file", file));
+        }
+        let api_key = secret_value("eqdkp.api_key", self.api_key, api_key_file)?;
         Ok(EqdkpConfig {
             target,
             source: self.source,
@@ -272,18 +311,22 @@ impl RawEqdkp {
             timeout: self.timeout,
             max_body: self.max_body,
             default_pool: self.default_pool.filter(|pool| !pool.trim().is_empty()),
+            max_age: self.max_age,
         })
     }
 }
 
 impl RawMattermost {
-    fn resolve(self, base: &Path) -> Result<MattermostConfig, ConfigError> {
+    fn resolve(
+        self,
+        base: &Path,
+        warnings: &mut Vec<String>,
+    ) -> Result<MattermostConfig, ConfigError> {
         let mut tokens: Vec<Secret> = self.tokens.into_iter().map(Secret::new).collect();
         if let Some(file) = self.token_file {
-            tokens.extend(read_secret_lines(
-                "mattermost.token_file",
-                &base.join(file),
-            )?);
+            let file = base.join(file);
+            tokens.extend(read_secret_lines("mattermost.token_file", &file)?);
+            warnings.extend(exposed_secret("mattermost.token_file", &file));
         }
         if tokens.iter().any(Secret::is_empty) {
             return Err(ConfigError::Invalid {
@@ -358,7 +401,6 @@ fn secret_value(
     key: &'static str,
     inline: Option<String>,
     file: Option<PathBuf>,
-    base: &Path,
 ) -> Result<Option<Secret>, ConfigError> {
     match (inline, file) {
         (Some(_), Some(_)) => Err(ConfigError::Invalid {
@@ -368,8 +410,7 @@ fn secret_value(
         }),
         (Some(value), None) => Ok(Some(Secret::new(value.trim())).filter(|s| !s.is_empty())),
         (None, Some(file)) => {
-            let path = base.join(file);
-            let lines = read_secret_lines("eqdkp.api_key_file", &path)?;
+            let lines = read_secret_lines("eqdkp.api_key_file", &file)?;
             Ok(lines.into_iter().next())
         }
         (None, None) => Ok(None),
@@ -378,6 +419,26 @@ fn secret_value(
 
 fn short(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
+}
+
+/// A warning when users other than the file's owner and group may read a secret file.
+#[cfg(unix)]
+fn exposed_secret(key: &str, path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o004 != 0).then(|| {
+        format!(
+            "{key}: {} is readable by every user (mode {:o}); make it private with chmod 600",
+            path.display(),
+            mode & 0o777
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn exposed_secret(_key: &str, _path: &Path) -> Option<String> {
+    None
 }
 
 /// The non-empty lines of a secret file, ignoring `#` comments.
@@ -486,6 +547,8 @@ mod tests {
         assert_eq!(config.eqdkp.max_body, 32 << 20);
         assert_eq!(config.mattermost.response_type, ResponseType::Ephemeral);
         assert!(config.mattermost.tokens.is_empty());
+        assert_eq!(config.eqdkp.max_age, Duration::from_secs(900));
+        assert!(config.tls.is_none());
     }
 
     #[test]
@@ -614,6 +677,52 @@ mod tests {
         assert_eq!(tokens, ["ccc", "aaa", "bbb"]);
         assert_eq!(config.eqdkp.api_key.unwrap().expose(), "ro-key");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn warns_about_secret_files_others_can_read() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = std::env::temp_dir().join(format!("mmeqdkp-perms-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let tokens = dir.join("tokens");
+        std::fs::write(&tokens, "abc\n").unwrap();
+        let text = "[eqdkp]\nurl = \"https://x.org/\"\n[mattermost]\ntoken_file = \"tokens\"\n";
+
+        std::fs::set_permissions(&tokens, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let config = Config::parse(text, &dir.join("config.toml")).unwrap();
+        assert_eq!(config.warnings.len(), 1);
+        assert!(
+            config.warnings[0].starts_with("mattermost.token_file: "),
+            "{:?}",
+            config.warnings
+        );
+        assert!(config.warnings[0].contains("mode 644"));
+
+        std::fs::set_permissions(&tokens, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let config = Config::parse(text, &dir.join("config.toml")).unwrap();
+        assert!(config.warnings.is_empty());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn reads_the_tls_table_relative_to_the_config() {
+        let text = "[eqdkp]\nurl = \"https://x.org/\"\n[tls]\ncert_file = \"c.pem\"\nkey_file = \"/k.pem\"\n";
+        let tls = parse(text).unwrap().tls.unwrap();
+        assert_eq!(tls.cert_file, PathBuf::from("/etc/mattermost-eqdkp/c.pem"));
+        assert_eq!(tls.key_file, PathBuf::from("/k.pem"));
+    }
+
+    #[test]
+    fn the_config_debug_output_shows_no_secret() {
+        let config = parse(
+            "[eqdkp]\nurl = \"https://x.org/\"\napi_key = \"ro-very-secret\"\n\
+             [mattermost]\ntokens = [\"tok-very-secret\"]\n",
+        )
+        .unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("very-secret"), "{debug}");
     }
 
     #[test]

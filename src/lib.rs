@@ -11,6 +11,7 @@ pub mod eqdkp;
 pub mod errors;
 pub mod lookup;
 pub mod mattermost;
+pub mod metrics;
 pub mod names;
 pub mod points;
 pub mod roster;

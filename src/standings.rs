@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
 use crate::eqdkp::{FetchError, Source};
+use crate::metrics::{Fetches, StandingsGauges};
 use crate::roster::{Character, Roster};
 
 /// Something that can read a whole roster. The live [`Source`] in production; tests substitute
@@ -51,6 +52,7 @@ pub struct Standings {
     retry_after: Duration,
     state: Mutex<State>,
     items: Mutex<HashMap<u32, (Instant, Arc<Character>)>>,
+    fetches: Fetches,
 }
 
 #[derive(Default)]
@@ -77,25 +79,65 @@ impl Standings {
             retry_after: RETRY_AFTER.min(ttl),
             state: Mutex::new(State::default()),
             items: Mutex::new(HashMap::new()),
+            fetches: Fetches::default(),
         })
     }
 
-    /// The standings, read from the site first if the cached ones have expired. Concurrent
-    /// callers share one read; none of them holds a lock while it runs.
+    /// The standings. When the cached ones have expired, a read of the site starts, shared
+    /// by every caller; none of them holds a lock while it runs.
+    ///
+    /// A caller with expired standings in hand answers from them at once and leaves the read
+    /// to refresh the cache for the next request, so a slow site never holds up a reply the
+    /// cache can give. Only with nothing cached, or with `cache_ttl = 0s` (no caching: a
+    /// read per request), does a caller wait for the read.
     pub async fn get(self: &Arc<Self>) -> Snapshot {
         let read = {
             let mut state = self.lock();
             if let Some(snapshot) = self.usable(&state) {
                 return snapshot;
             }
-            state
-                .in_flight
-                .get_or_insert_with(|| self.start_read())
-                .clone()
+            let read = self.join_read(&mut state);
+            if state.roster.is_some() && !self.ttl.is_zero() {
+                return state.snapshot();
+            }
+            read
         };
 
         read.await;
         self.lock().snapshot()
+    }
+
+    /// Starts a read if the cached standings have expired, without waiting for it.
+    pub fn refresh_in_background(self: &Arc<Self>) {
+        let mut state = self.lock();
+        if self.usable(&state).is_none() {
+            // The read runs as a task of its own; its handle is not needed here.
+            let _read = self.join_read(&mut state);
+        }
+    }
+
+    fn join_read(self: &Arc<Self>, state: &mut State) -> Shared<BoxFuture<'static, ()>> {
+        state
+            .in_flight
+            .get_or_insert_with(|| self.start_read())
+            .clone()
+    }
+
+    /// Reads of the site so far, by outcome and duration.
+    pub fn fetches(&self) -> &Fetches {
+        &self.fetches
+    }
+
+    /// The cache's state for `/metrics`.
+    pub fn gauges(&self) -> StandingsGauges {
+        let state = self.lock();
+        let roster = state.roster.as_deref();
+        StandingsGauges {
+            age_seconds: state.read_at.map(|at| at.elapsed().as_secs_f64()),
+            stale: state.failure.is_some(),
+            characters: roster.map_or(0, |r| r.characters.len()),
+            pools: roster.map_or(0, |r| r.pools.len()),
+        }
     }
 
     /// One character's items and adjustments, read at most once per `cache_ttl` per character.
@@ -157,17 +199,25 @@ impl Standings {
     }
 
     fn finish(&self, result: Result<Roster, FetchError>, started: Instant) {
+        let took = started.elapsed();
+        let histogram = if result.is_ok() {
+            &self.fetches.ok
+        } else {
+            &self.fetches.failed
+        };
+        histogram.observe(took);
+
         let mut state = self.lock();
         state.in_flight = None;
         match result {
             Ok(roster) => {
-                tracing::debug!(characters = roster.characters.len(), took = ?started.elapsed(), "read the standings");
+                tracing::debug!(characters = roster.characters.len(), took = ?took, "read the standings");
                 state.roster = Some(Arc::new(roster));
                 state.read_at = Some(Instant::now());
                 state.failure = None;
             }
             Err(err) => {
-                tracing::warn!(error = %err, took = ?started.elapsed(), "reading the standings failed");
+                tracing::warn!(error = %err, took = ?took, "reading the standings failed");
                 state.failure = Some((Instant::now(), Arc::new(err)));
             }
         }
@@ -250,16 +300,62 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn an_expired_roster_is_read_again() {
+    async fn an_expired_roster_answers_at_once_while_a_read_refreshes_it() {
         let (reader, standings) = cache(Duration::from_secs(60));
-        standings.get().await;
+        let first = standings.get().await.roster.unwrap();
         tokio::time::advance(Duration::from_secs(59)).await;
         standings.get().await;
         assert_eq!(reader.calls.load(Ordering::SeqCst), 1);
 
         tokio::time::advance(Duration::from_secs(2)).await;
+        let stale = standings.get().await.roster.unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &stale),
+            "the expired roster answers without waiting"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(
+            reader.calls.load(Ordering::SeqCst),
+            2,
+            "and a read refreshed it"
+        );
+        let fresh = standings.get().await.roster.unwrap();
+        assert!(!Arc::ptr_eq(&first, &fresh));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_requests_on_an_expired_cache_share_one_read() {
+        let (reader, standings) = cache(Duration::from_secs(60));
         standings.get().await;
+        tokio::time::advance(Duration::from_secs(61)).await;
+        let requests = (0..100).map(|_| {
+            let standings = Arc::clone(&standings);
+            tokio::spawn(async move { standings.get().await })
+        });
+        futures_util::future::join_all(requests).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
         assert_eq!(reader.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn without_caching_every_request_waits_for_its_own_read() {
+        let (reader, standings) = cache(Duration::ZERO);
+        for expected in 1..=3 {
+            standings.get().await;
+            assert_eq!(reader.calls.load(Ordering::SeqCst), expected);
+        }
+    }
+
+    #[tokio::test]
+    async fn reads_are_counted_by_outcome() {
+        let (reader, standings) = cache(Duration::ZERO);
+        standings.get().await;
+        reader.failing.store(true, Ordering::SeqCst);
+        standings.get().await;
+        assert_eq!(standings.fetches().ok.count(), 1);
+        assert_eq!(standings.fetches().failed.count(), 1);
+        let gauges = standings.gauges();
+        assert!(gauges.stale && gauges.age_seconds.is_some());
     }
 
     #[tokio::test(start_paused = true)]

@@ -35,13 +35,13 @@ async fn start(site_url: &str) -> Running {
     let config = Config::parse(&text, Path::new("/nonexistent/config.toml")).unwrap();
     let source = Source::new(&config.eqdkp).unwrap();
     let standings = Standings::new(Arc::new(source), config.eqdkp.cache_ttl);
-    let app = Arc::new(App {
-        lookup: Lookup::new(standings, Settings::from(&config)),
-        mattermost: config.mattermost,
-    });
+    let app = Arc::new(App::new(
+        &config,
+        Lookup::new(standings, Settings::from(&config)),
+    ));
 
     let (stop, stopped) = oneshot::channel::<()>();
-    let (addr, serving) = server::bind(app, config.listen, async {
+    let (addr, serving) = server::bind(app, config.listen, None, async {
         let _ = stopped.await;
     })
     .expect("the service binds a loopback port");

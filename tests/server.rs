@@ -61,10 +61,7 @@ impl Service {
             reads: AtomicUsize::new(0),
         });
         let standings = Standings::new(reader.clone(), config.eqdkp.cache_ttl);
-        let app = Arc::new(App {
-            lookup: Lookup::new(standings, settings),
-            mattermost: config.mattermost,
-        });
+        let app = Arc::new(App::new(&config, Lookup::new(standings, settings)));
         Service { app, reader }
     }
 

@@ -70,7 +70,7 @@ fn describe_non_json(body: &[u8]) -> &'static str {
     } else if head.contains("<html") || head.starts_with("<!doctype") {
         "an html page"
     } else {
-        "something that is not json"
+        "bytes that are neither json nor html"
     }
 }
 
@@ -790,7 +790,10 @@ mod tests {
         let xml = parse_points(b"<?xml version=\"1.0\"?><response/>").unwrap_err();
         assert_eq!(xml, ApiError::NotJson("xml"));
         let junk = parse_points(&[0xff, 0xfe, 0x00]).unwrap_err();
-        assert_eq!(junk, ApiError::NotJson("something that is not json"));
+        assert_eq!(
+            junk,
+            ApiError::NotJson("bytes that are neither json nor html")
+        );
     }
 
     #[test]

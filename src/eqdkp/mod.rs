@@ -89,8 +89,9 @@ impl FetchError {
             FetchError::Status {
                 status: 401 | 403, ..
             } => "let guests see the points page, or configure a read-only api key",
-            FetchError::Status { .. } | FetchError::Transport(_) => {
-                "the site itself is failing; its error log will say why"
+            FetchError::Status { .. } => "the site itself is failing; its error log will say why",
+            FetchError::Transport(_) => {
+                "check that the site is up and that no proxy or firewall cuts the connection"
             }
             FetchError::TooLarge { .. } => {
                 "raise [eqdkp] max_body if the roster really is that big"

@@ -8,6 +8,9 @@ use warp::http::StatusCode;
 use warp::reject::{self, Reject, Rejection};
 use warp::reply::{self, Reply, Response};
 
+use super::App;
+use crate::metrics::{Outcome, RequestKind};
+
 /// A refusal with a status and a message for the client.
 #[derive(Debug)]
 pub struct Refusal {
@@ -49,9 +52,13 @@ pub fn error_reply(status: StatusCode, message: &str) -> Response {
     reply::with_status(reply::json(&ErrorBody { error: message }), status).into_response()
 }
 
-/// The one place a rejection becomes a response.
-pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
+/// The one place a rejection becomes a response. Refusals made after the body was read were
+/// counted where they were made; the rest (wrong route, method or size) are counted here.
+pub fn recover(app: &App, rejection: Rejection) -> Result<Response, Infallible> {
     let (status, message) = classify(&rejection);
+    if rejection.find::<Refusal>().is_none() {
+        app.metrics.request(RequestKind::Unknown, Outcome::Invalid);
+    }
     if status.is_server_error() {
         tracing::error!(?rejection, "request failed");
     }

@@ -10,11 +10,12 @@ use warp::reply::{self, Reply, Response};
 use warp::{Filter, Rejection};
 
 use super::App;
-use super::reject;
+use super::{health, reject};
 use crate::config::ResponseType;
 use crate::lookup::query::Visibility;
 use crate::lookup::{Question, Surface};
 use crate::mattermost::{self, DecodeError, Fields, Incoming, Kind, SlashReply, WebhookResponse};
+use crate::metrics::{Outcome, RequestKind};
 use crate::secret::matches_any;
 
 /// Mattermost's own requests are a few hundred bytes; anything this big is not from it.
@@ -23,20 +24,34 @@ pub const MAX_BODY: u64 = 64 * 1024;
 /// Every route of the service, with rejections turned into JSON errors. Each route matches
 /// its path before its method, so an unknown path is a 404 rather than a 405.
 pub fn routes(app: Arc<App>) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
-    health()
+    let counting = app.clone();
+    monitoring(app.clone())
         .or(post(app.clone()))
         .unify()
         .or(get(app))
         .unify()
-        .recover(reject::recover)
+        .recover(move |rejection| {
+            let app = counting.clone();
+            async move { reject::recover(&app, rejection) }
+        })
         .unify()
 }
 
-/// `GET /healthz`: 200 while the process serves.
-fn health() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
-    warp::path!("healthz")
+/// `GET /healthz`, `/readyz` and `/metrics`.
+fn monitoring(app: Arc<App>) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    let healthz = warp::path!("healthz").map(health::healthz);
+    let readyz = warp::path!("readyz")
+        .and(with_app(app.clone()))
+        .map(|app: Arc<App>| health::readyz(&app));
+    let metrics = warp::path!("metrics")
+        .and(with_app(app))
+        .map(|app: Arc<App>| health::metrics(&app));
+    healthz
+        .or(readyz)
+        .unify()
+        .or(metrics)
+        .unify()
         .and(warp::get())
-        .map(|| reply::json(&serde_json::json!({ "status": "ok" })).into_response())
 }
 
 /// `POST /dkp` and `POST /getdkp` (the old bot's URL): slash commands and webhooks, form or
@@ -86,18 +101,26 @@ async fn handle(
     authorization: Option<String>,
     peer: Option<SocketAddr>,
 ) -> Result<Response, Rejection> {
-    let fields = fields.map_err(|err| match err {
-        DecodeError::UnsupportedType(_) => reject::unsupported(err),
-        other => reject::bad_request(other),
+    let invalid = |app: &App| app.metrics.request(RequestKind::Unknown, Outcome::Invalid);
+    let fields = fields.map_err(|err| {
+        invalid(&app);
+        match err {
+            DecodeError::UnsupportedType(_) => reject::unsupported(err),
+            other => reject::bad_request(other),
+        }
     })?;
     if !authenticated(&app, &fields, authorization.as_deref()) {
         let kind = guess_kind(&fields);
+        app.metrics.request(kind, Outcome::Unauthorized);
         let peer = peer.map_or_else(|| "unknown".to_owned(), |addr| addr.to_string());
-        tracing::warn!(%peer, kind, "refused a request with a missing or wrong token");
+        tracing::warn!(%peer, kind = kind_label(kind), "refused a request with a missing or wrong token");
         return Err(reject::unauthorized());
     }
 
-    let incoming = Incoming::classify(fields).map_err(reject::bad_request)?;
+    let incoming = Incoming::classify(fields).map_err(|err| {
+        invalid(&app);
+        reject::bad_request(err)
+    })?;
     Ok(answer(&app, incoming).await)
 }
 
@@ -116,11 +139,19 @@ fn authenticated(app: &App, fields: &Fields, authorization: Option<&str>) -> boo
     in_body | in_header
 }
 
-fn guess_kind(fields: &Fields) -> &'static str {
+fn guess_kind(fields: &Fields) -> RequestKind {
     match (&fields.command, &fields.trigger_word) {
-        (Some(_), _) => Kind::Slash.label(),
-        (None, Some(_)) => Kind::Webhook.label(),
-        (None, None) => "unknown",
+        (Some(_), _) => RequestKind::Slash,
+        (None, Some(_)) => RequestKind::Webhook,
+        (None, None) => RequestKind::Unknown,
+    }
+}
+
+fn kind_label(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Slash => Kind::Slash.label(),
+        RequestKind::Webhook => Kind::Webhook.label(),
+        RequestKind::Unknown => "unknown",
     }
 }
 
@@ -139,6 +170,11 @@ async fn answer(app: &App, incoming: Incoming) -> Response {
         surface,
     };
     let answer = app.lookup.answer(&question).await;
+    let kind = match incoming.kind {
+        Kind::Slash => RequestKind::Slash,
+        Kind::Webhook => RequestKind::Webhook,
+    };
+    app.metrics.request(kind, Outcome::Answered);
     tracing::debug!(
         kind = incoming.kind.label(),
         posts = answer.posts.len(),
