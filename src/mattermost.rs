@@ -1,6 +1,8 @@
 //! Mattermost's side of the wire: decoding slash-command and outgoing-webhook requests, and
 //! the JSON replies it reads back.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::{MattermostConfig, ResponseType, WebhookReply};
@@ -46,190 +48,226 @@ pub enum DecodeError {
     UnknownKind,
 }
 
-/// The fields of a request that the service uses. Everything else Mattermost sends is ignored.
+/// The fields of a request that the service uses; everything else Mattermost sends is
+/// ignored. Values borrow from the request body where no decoding was needed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
-pub struct Fields {
+pub struct Fields<'a> {
     /// The integration's token.
-    pub token: Option<String>,
+    #[serde(borrow)]
+    pub token: Option<Cow<'a, str>>,
     /// Slash commands: `/` and the trigger, lowercased.
-    pub command: Option<String>,
+    #[serde(borrow)]
+    pub command: Option<Cow<'a, str>>,
     /// Slash commands: the text after the trigger. Webhooks: the whole message.
-    pub text: Option<String>,
+    #[serde(borrow)]
+    pub text: Option<Cow<'a, str>>,
     /// Webhooks: the trigger word that matched (empty for channel-wide hooks).
-    pub trigger_word: Option<String>,
+    #[serde(borrow)]
+    pub trigger_word: Option<Cow<'a, str>>,
     /// The Mattermost user name of whoever typed it.
-    pub user_name: Option<String>,
-    /// The Mattermost user id of whoever typed it.
-    pub user_id: Option<String>,
-    /// The channel's name.
-    pub channel_name: Option<String>,
+    #[serde(borrow)]
+    pub user_name: Option<Cow<'a, str>>,
 }
 
 /// A request from Mattermost, decoded and classified.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Incoming {
+pub struct Incoming<'a> {
     /// Slash command or webhook.
     pub kind: Kind,
     /// The token the body carried (empty when missing).
-    pub token: String,
-    /// What the user asked, with the trigger word removed and surrounding space trimmed.
-    pub query: String,
+    pub token: Cow<'a, str>,
     /// How the user invokes the bot: `/dkp` or the trigger word.
-    pub command: String,
+    pub command: Cow<'a, str>,
     /// The user's Mattermost name.
-    pub user_name: String,
+    pub user_name: Cow<'a, str>,
+    text: Cow<'a, str>,
 }
 
 /// Reads a POST body by its content type.
-pub fn decode_body(content_type: Option<&str>, body: &[u8]) -> Result<Fields, DecodeError> {
+pub fn decode_body<'a>(
+    content_type: Option<&str>,
+    body: &'a [u8],
+) -> Result<Fields<'a>, DecodeError> {
     let essence = content_type
         .and_then(|value| value.split(';').next())
-        .map(|essence| essence.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    match essence.as_str() {
-        "application/x-www-form-urlencoded" => decode_form(body),
-        "application/json" => {
-            serde_json::from_slice(body).map_err(|err| DecodeError::Json(err.to_string()))
-        }
-        _ => Err(DecodeError::UnsupportedType(
+        .map(str::trim)
+        .unwrap_or("");
+    if essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        decode_form(body)
+    } else if essence.eq_ignore_ascii_case("application/json") {
+        serde_json::from_slice(body).map_err(|err| DecodeError::Json(err.to_string()))
+    } else {
+        Err(DecodeError::UnsupportedType(
             content_type.unwrap_or("(none)").to_owned(),
-        )),
+        ))
     }
 }
 
 /// Reads form-encoded fields, from a body or a GET query string. A key sent twice keeps its
-/// first value (Mattermost repeats keys only for mention lists, which are not used).
-pub fn decode_form(form: &[u8]) -> Result<Fields, DecodeError> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(form).map_err(|err| DecodeError::Form(err.to_string()))?;
+/// first value (Mattermost repeats keys only for mention lists, which are not used). Invalid
+/// UTF-8 in a value is replaced, as browsers do, rather than refused. Only the values used are
+/// decoded; the rest of what Mattermost sends is skipped unread.
+pub fn decode_form(form: &[u8]) -> Result<Fields<'_>, DecodeError> {
     let mut fields = Fields::default();
-    for (key, value) in pairs {
-        let slot = match key.as_str() {
-            "token" => &mut fields.token,
-            "command" => &mut fields.command,
-            "text" => &mut fields.text,
-            "trigger_word" => &mut fields.trigger_word,
-            "user_name" => &mut fields.user_name,
-            "user_id" => &mut fields.user_id,
-            "channel_name" => &mut fields.channel_name,
+    for pair in form.split(|&b| b == b'&') {
+        let (key, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &pair[pair.len()..]),
+        };
+        let slot = match key {
+            b"token" => &mut fields.token,
+            b"command" => &mut fields.command,
+            b"text" => &mut fields.text,
+            b"trigger_word" => &mut fields.trigger_word,
+            b"user_name" => &mut fields.user_name,
             _ => continue,
         };
-        slot.get_or_insert(value);
+        if slot.is_none() {
+            *slot = Some(form_value(value));
+        }
     }
     Ok(fields)
 }
 
-impl Incoming {
-    /// Classifies decoded fields as a slash command or a webhook.
-    pub fn classify(fields: Fields) -> Result<Incoming, DecodeError> {
-        let token = fields.token.unwrap_or_default();
-        let text = fields.text.unwrap_or_default();
-        let user_name = fields.user_name.unwrap_or_default();
-        if let Some(command) = fields.command {
-            return Ok(Incoming {
-                kind: Kind::Slash,
-                token,
-                query: text.trim().to_owned(),
-                command: command.trim().to_owned(),
-                user_name,
-            });
-        }
+/// Decodes one form value: `+` is a space and `%XX` a byte. A value with neither, like most
+/// tokens, is borrowed as it is.
+fn form_value(raw: &[u8]) -> Cow<'_, str> {
+    if !raw.iter().any(|&b| b == b'+' || b == b'%') {
+        return String::from_utf8_lossy(raw);
+    }
 
-        let trigger = fields.trigger_word.ok_or(DecodeError::UnknownKind)?;
-        let query = strip_trigger(&text, &trigger);
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        match b {
+            b'+' => bytes.push(b' '),
+            b'%' => match rest.get(..2).and_then(hex_pair) {
+                Some(decoded) => {
+                    bytes.push(decoded);
+                    rest = &rest[2..];
+                }
+                None => bytes.push(b'%'),
+            },
+            other => bytes.push(other),
+        }
+    }
+    Cow::Owned(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()),
+    )
+}
+
+fn hex_pair(pair: &[u8]) -> Option<u8> {
+    let digit = |b: u8| char::from(b).to_digit(16);
+    Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
+}
+
+impl<'a> Incoming<'a> {
+    /// Classifies decoded fields as a slash command or a webhook.
+    pub fn classify(fields: Fields<'a>) -> Result<Incoming<'a>, DecodeError> {
+        let (kind, command) = match (fields.command, fields.trigger_word) {
+            (Some(command), _) => (Kind::Slash, command),
+            (None, Some(trigger)) => (Kind::Webhook, trigger),
+            (None, None) => return Err(DecodeError::UnknownKind),
+        };
         Ok(Incoming {
-            kind: Kind::Webhook,
-            token,
-            query,
-            command: trigger,
-            user_name,
+            kind,
+            token: fields.token.unwrap_or_default(),
+            command,
+            user_name: fields.user_name.unwrap_or_default(),
+            text: fields.text.unwrap_or_default(),
         })
+    }
+
+    /// What the user asked: a webhook's text without its trigger word, trimmed.
+    pub fn query(&self) -> &str {
+        let text = self.text.trim_start();
+        let rest = match self.kind {
+            Kind::Webhook if !self.command.is_empty() => {
+                text.strip_prefix(self.command.as_ref()).unwrap_or(text)
+            }
+            _ => text,
+        };
+        rest.trim()
+    }
+
+    /// The command as the usage reply shows it.
+    pub fn command(&self) -> &str {
+        self.command.trim()
     }
 }
 
-/// A webhook's text is the whole message, trigger word first; the look-up wants the rest.
-fn strip_trigger(text: &str, trigger: &str) -> String {
-    let text = text.trim_start();
-    let rest = if trigger.is_empty() {
-        text
-    } else {
-        text.strip_prefix(trigger).unwrap_or(text)
-    };
-    rest.trim().to_owned()
-}
-
-/// The JSON a slash command answers with.
+/// The JSON a slash command answers with. It borrows the reply's text and the settings, so
+/// writing it copies nothing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SlashReply {
+pub struct SlashReply<'a> {
     /// `ephemeral` or `in_channel`.
     pub response_type: &'static str,
     /// The markdown of the post.
-    pub text: String,
+    pub text: &'a str,
     /// A display-name override, when configured.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<&'a str>,
     /// An avatar override, when configured.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<String>,
+    pub icon_url: Option<&'a str>,
     /// Always true: the replies are markdown tables, which Slack-style rewriting could break.
     pub skip_slack_parsing: bool,
     /// Further posts, for answers too long for one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub extra_responses: Vec<SlashReply>,
+    pub extra_responses: Vec<SlashReply<'a>>,
 }
 
 /// The JSON an outgoing webhook answers with. Webhook replies are always public.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct WebhookResponse {
+pub struct WebhookResponse<'a> {
     /// The markdown of the post.
-    pub text: String,
+    pub text: &'a str,
     /// A display-name override, when configured.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<&'a str>,
     /// An avatar override, when configured.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<String>,
+    pub icon_url: Option<&'a str>,
     /// `comment` to answer in the thread of the triggering post.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_type: Option<&'static str>,
 }
 
-impl SlashReply {
+impl<'a> SlashReply<'a> {
     /// A reply carrying `posts`, the first as the reply and the rest as extra responses.
     pub fn new(
-        config: &MattermostConfig,
+        config: &'a MattermostConfig,
         visibility: ResponseType,
-        posts: &[String],
-    ) -> SlashReply {
+        posts: &'a [String],
+    ) -> SlashReply<'a> {
         let response_type = match visibility {
             ResponseType::Ephemeral => "ephemeral",
             ResponseType::InChannel => "in_channel",
         };
-        let post = |text: &String| SlashReply {
+        let post = |text: &'a str| SlashReply {
             response_type,
-            text: text.clone(),
-            username: config.username.clone(),
-            icon_url: config.icon_url.clone(),
+            text,
+            username: config.username.as_deref(),
+            icon_url: config.icon_url.as_deref(),
             skip_slack_parsing: true,
             extra_responses: Vec::new(),
         };
-        let mut reply = posts
-            .first()
-            .map(post)
-            .unwrap_or_else(|| post(&String::new()));
-        reply.extra_responses = posts.iter().skip(1).map(post).collect();
+        let mut reply = post(posts.first().map_or("", String::as_str));
+        reply.extra_responses = posts.iter().skip(1).map(|text| post(text)).collect();
         reply
     }
 }
 
-impl WebhookResponse {
+impl<'a> WebhookResponse<'a> {
     /// A reply posting `text`.
-    pub fn new(config: &MattermostConfig, text: String) -> WebhookResponse {
+    pub fn new(config: &'a MattermostConfig, text: &'a str) -> WebhookResponse<'a> {
         WebhookResponse {
             text,
-            username: config.username.clone(),
-            icon_url: config.icon_url.clone(),
+            username: config.username.as_deref(),
+            icon_url: config.icon_url.as_deref(),
             response_type: (config.webhook_reply == WebhookReply::Thread).then_some("comment"),
         }
     }
@@ -250,8 +288,8 @@ mod tests {
             decode_body(Some("application/x-www-form-urlencoded"), SLASH.as_bytes()).unwrap();
         let incoming = Incoming::classify(fields).unwrap();
         assert_eq!(incoming.kind, Kind::Slash);
-        assert_eq!(incoming.query, "Zoë");
-        assert_eq!(incoming.command, "/dkp");
+        assert_eq!(incoming.query(), "Zoë");
+        assert_eq!(incoming.command(), "/dkp");
         assert_eq!(incoming.token, "xr3j5x3p4pfqmx4rsqjd9fwbmo");
         assert_eq!(incoming.user_name, "alice");
     }
@@ -267,8 +305,8 @@ mod tests {
         );
         let incoming = Incoming::classify(fields.unwrap()).unwrap();
         assert_eq!(incoming.kind, Kind::Webhook);
-        assert_eq!(incoming.query, "Zoë tarnk");
-        assert_eq!(incoming.command, "getdkp");
+        assert_eq!(incoming.query(), "Zoë tarnk");
+        assert_eq!(incoming.command(), "getdkp");
     }
 
     #[test]
@@ -277,13 +315,13 @@ mod tests {
         let fields = decode_body(Some("application/json"), body.as_bytes()).unwrap();
         let incoming = Incoming::classify(fields).unwrap();
         assert_eq!(incoming.kind, Kind::Webhook);
-        assert_eq!(incoming.query, "<Zoë> &");
+        assert_eq!(incoming.query(), "<Zoë> &");
     }
 
     #[test]
     fn a_channel_wide_hook_has_an_empty_trigger_word() {
         let fields = decode_form(b"token=t&text=+Zo%C3%AB&trigger_word=").unwrap();
-        assert_eq!(Incoming::classify(fields).unwrap().query, "Zoë");
+        assert_eq!(Incoming::classify(fields).unwrap().query(), "Zoë");
     }
 
     #[test]
@@ -313,6 +351,23 @@ mod tests {
     fn refuses_requests_that_are_neither_kind() {
         let fields = decode_form(b"token=x&text=Zoe").unwrap();
         assert_eq!(Incoming::classify(fields), Err(DecodeError::UnknownKind));
+    }
+
+    #[test]
+    fn decodes_plus_and_percent_escapes_in_values() {
+        let fields = decode_form(b"text=Zo%C3%AB+tarnk%2C+rallos&command=%2Fdkp&token=").unwrap();
+        assert_eq!(fields.text.as_deref(), Some("Zoë tarnk, rallos"));
+        assert_eq!(fields.command.as_deref(), Some("/dkp"));
+        assert_eq!(fields.token.as_deref(), Some(""));
+        let bare = decode_form(b"text&token=%FF%FEx").unwrap();
+        assert_eq!(bare.text.as_deref(), Some(""));
+        assert_eq!(bare.token.as_deref(), Some("\u{fffd}\u{fffd}x"));
+        let broken = decode_form(b"text=100%25+%zz%4").unwrap();
+        assert_eq!(broken.text.as_deref(), Some("100% %zz%4"));
+        assert!(matches!(
+            decode_form(b"token=abc").unwrap().token,
+            Some(Cow::Borrowed("abc"))
+        ));
     }
 
     #[test]

@@ -80,20 +80,37 @@ fn entity(text: &str) -> Option<(char, usize)> {
     Some((c, end + 1))
 }
 
-/// Levenshtein distance over characters, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+/// The Levenshtein distance between `a` and `b` when it is at most `limit`, else `None`. It
+/// gives up as soon as the limit cannot be met, so comparing a name against a whole roster
+/// costs little beyond the names of about the right length; `row` is scratch space that
+/// callers reuse between calls.
+pub fn distance_within(
+    a: &[char],
+    b: &[char],
+    limit: usize,
+    row: &mut Vec<usize>,
+) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+
+    row.clear();
+    row.extend(0..=b.len());
+    for (i, ca) in a.iter().enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;
+        let mut best = row[0];
         for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
+            let substitution = diagonal + usize::from(ca != cb);
             diagonal = row[j + 1];
             row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+            best = best.min(row[j + 1]);
+        }
+        if best > limit {
+            return None;
         }
     }
-    row[b.len()]
+    Some(row[b.len()]).filter(|&distance| distance <= limit)
 }
 
 #[cfg(test)]
@@ -126,11 +143,25 @@ mod tests {
         assert_eq!(decode_entities("&#1114112;"), "&#1114112;");
     }
 
+    fn distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        distance_within(&a, &b, limit, &mut Vec::new())
+    }
+
     #[test]
     fn counts_edits_between_names() {
-        assert_eq!(edit_distance("aradune", "aradune"), 0);
-        assert_eq!(edit_distance("aradun", "aradune"), 1);
-        assert_eq!(edit_distance("xegonie", "xegony"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(distance("aradune", "aradune", 3), Some(0));
+        assert_eq!(distance("aradun", "aradune", 3), Some(1));
+        assert_eq!(distance("xegonie", "xegony", 3), Some(2));
+        assert_eq!(distance("", "abc", 3), Some(3));
+        assert_eq!(distance("zoë", "zoe", 3), Some(1));
+    }
+
+    #[test]
+    fn gives_up_beyond_the_limit() {
+        assert_eq!(distance("aradune", "xegony", 2), None);
+        assert_eq!(distance("a", "abcdef", 2), None);
+        assert_eq!(distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(distance("kitten", "sitting", 2), None);
     }
 }

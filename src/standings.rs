@@ -2,6 +2,7 @@
 //! and the last good roster kept when a read fails.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -43,6 +44,9 @@ pub struct Snapshot {
     pub roster: Option<Arc<Roster>>,
     /// Set when the last read failed; with a roster, the roster is stale.
     pub problem: Option<Arc<FetchError>>,
+    /// Counts the rosters read so far, so that anything derived from one roster (a rendered
+    /// reply) can tell when it is out of date.
+    pub generation: u64,
 }
 
 /// The shared cache of one site's standings.
@@ -53,11 +57,18 @@ pub struct Standings {
     state: Mutex<State>,
     items: Mutex<HashMap<u32, (Instant, Arc<Character>)>>,
     fetches: Fetches,
+    /// A lock-free copy of "fresh, and of which generation", for the hot path of a remembered
+    /// answer: the generation (0 while none is fresh or the last read failed) and until when,
+    /// in milliseconds since `epoch`.
+    fresh_generation: AtomicU64,
+    fresh_until: AtomicU64,
+    epoch: Instant,
 }
 
 #[derive(Default)]
 struct State {
     roster: Option<Arc<Roster>>,
+    generation: u64,
     read_at: Option<Instant>,
     failure: Option<(Instant, Arc<FetchError>)>,
     in_flight: Option<Shared<BoxFuture<'static, ()>>>,
@@ -80,6 +91,9 @@ impl Standings {
             state: Mutex::new(State::default()),
             items: Mutex::new(HashMap::new()),
             fetches: Fetches::default(),
+            fresh_generation: AtomicU64::new(0),
+            fresh_until: AtomicU64::new(0),
+            epoch: Instant::now(),
         })
     }
 
@@ -169,6 +183,21 @@ impl Standings {
         (read_at.elapsed() < self.ttl).then(|| Arc::clone(cached))
     }
 
+    /// The generation of the cached standings when they are fresh and were read without
+    /// trouble: what a remembered answer must match to be served without a look at the site.
+    pub fn fresh_generation(&self) -> Option<u64> {
+        // Two loads, not one snapshot: a reader that sees a new generation with an old expiry
+        // only takes the slow path once, and one that sees the old generation just after a
+        // read serves an answer that was current a moment ago.
+        let generation = self.fresh_generation.load(Ordering::Acquire);
+        let until = self.fresh_until.load(Ordering::Acquire);
+        (generation != 0 && self.millis_since_epoch() < until).then_some(generation)
+    }
+
+    fn millis_since_epoch(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
     /// The cached standings without reading the site, for health checks.
     pub fn peek(&self) -> (Snapshot, Option<Duration>) {
         let state = self.lock();
@@ -213,12 +242,19 @@ impl Standings {
             Ok(roster) => {
                 tracing::debug!(characters = roster.characters.len(), took = ?took, "read the standings");
                 state.roster = Some(Arc::new(roster));
+                state.generation += 1;
                 state.read_at = Some(Instant::now());
                 state.failure = None;
+                let ttl = u64::try_from(self.ttl.as_millis()).unwrap_or(u64::MAX);
+                let until = self.millis_since_epoch().saturating_add(ttl);
+                self.fresh_until.store(until, Ordering::Release);
+                self.fresh_generation
+                    .store(state.generation, Ordering::Release);
             }
             Err(err) => {
                 tracing::warn!(error = %err, took = ?took, "reading the standings failed");
                 state.failure = Some((Instant::now(), Arc::new(err)));
+                self.fresh_generation.store(0, Ordering::Release);
             }
         }
     }
@@ -237,13 +273,14 @@ impl State {
         Snapshot {
             roster: self.roster.clone(),
             problem: self.failure.as_ref().map(|(_, err)| Arc::clone(err)),
+            generation: self.generation,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
     use std::time::SystemTime;
 
     use super::*;
@@ -344,6 +381,27 @@ mod tests {
             standings.get().await;
             assert_eq!(reader.calls.load(Ordering::SeqCst), expected);
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_fresh_generation_follows_reads_failures_and_expiry() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        assert_eq!(standings.fresh_generation(), None, "nothing read yet");
+        standings.get().await;
+        assert_eq!(standings.fresh_generation(), Some(1));
+
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert_eq!(standings.fresh_generation(), None, "expired");
+        reader.failing.store(true, Ordering::SeqCst);
+        standings.get().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(standings.fresh_generation(), None, "the last read failed");
+
+        reader.failing.store(false, Ordering::SeqCst);
+        tokio::time::advance(RETRY_AFTER).await;
+        standings.get().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(standings.fresh_generation(), Some(2));
     }
 
     #[tokio::test]

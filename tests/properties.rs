@@ -140,7 +140,8 @@ proptest! {
         let columns: Vec<(&str, Align)> = header.iter().map(|h| (h.as_str(), Align::Left)).collect();
         let mut table = Table::new(&columns);
         for row in &rows {
-            table.push(row);
+            let cells: Vec<&dyn std::fmt::Display> = row.iter().map(|c| c as &dyn std::fmt::Display).collect();
+            table.push(&cells);
         }
         let text = table.render();
         prop_assert!(tables_well_formed(&text), "{text}");

@@ -49,7 +49,7 @@ fn fixture() -> Lookup {
     )
 }
 
-async fn ask_as(lookup: &Lookup, text: &str, user: &str, surface: Surface) -> Answer {
+async fn ask_as(lookup: &Lookup, text: &str, user: &str, surface: Surface) -> Arc<Answer> {
     let command = if surface == Surface::Webhook {
         "getdkp"
     } else {
@@ -67,7 +67,7 @@ async fn ask_as(lookup: &Lookup, text: &str, user: &str, surface: Surface) -> An
 async fn ask(lookup: &Lookup, text: &str) -> String {
     let answer = ask_as(lookup, text, "alice", Surface::Slash).await;
     assert_eq!(answer.posts.len(), 1, "{:?}", answer.posts);
-    answer.posts.into_iter().next().unwrap()
+    answer.posts[0].clone()
 }
 
 /// The body rows of the tables in a post, as cells.
@@ -465,4 +465,77 @@ fn settings_come_from_the_config() {
         settings.users,
         BTreeMap::from([("alice".to_owned(), vec!["Zoë".to_owned()])])
     );
+}
+
+/// Hands out a roster whose one character gains a point at every read.
+struct Growing(std::sync::atomic::AtomicI64);
+
+impl mattermost_eqdkp::standings::Reader for Growing {
+    fn read(
+        &self,
+    ) -> futures_util::future::BoxFuture<
+        '_,
+        Result<mattermost_eqdkp::roster::Roster, mattermost_eqdkp::eqdkp::FetchError>,
+    > {
+        use mattermost_eqdkp::points::Points;
+        use mattermost_eqdkp::roster::{Character, Origin, Pool, Roster, RosterParts, Standing};
+
+        let points = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let character = |id: u32, name: &str| Character {
+            id,
+            name: name.to_owned(),
+            class: "Cleric".to_owned(),
+            active: true,
+            main: None,
+            standings: vec![Standing {
+                current: Points::from_whole(points),
+                ..Standing::default()
+            }],
+            items: Vec::new(),
+            adjustments: Vec::new(),
+        };
+        let parts = RosterParts {
+            pools: vec![Pool {
+                id: 1,
+                name: "Raids".to_owned(),
+            }],
+            characters: vec![character(1, "Anna"), character(2, "Bert")],
+            ..RosterParts::default()
+        };
+        let roster = Roster::new(parts, Origin::Api, std::time::SystemTime::now());
+        Box::pin(std::future::ready(Ok(roster)))
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_question_is_answered_from_memory_until_the_next_read() {
+    let reader = Arc::new(Growing(std::sync::atomic::AtomicI64::new(10)));
+    let standings = Standings::new(reader, std::time::Duration::from_secs(60));
+    let lookup = Lookup::new(standings, Settings::default());
+
+    let first = ask_as(&lookup, "anna", "alice", Surface::Slash).await;
+    let again = ask_as(&lookup, "anna", "alice", Surface::Slash).await;
+    assert!(
+        Arc::ptr_eq(&first, &again),
+        "the same question, the same roster: remembered"
+    );
+    let other_user = ask_as(&lookup, "anna", "bob", Surface::Slash).await;
+    assert!(
+        !Arc::ptr_eq(&first, &other_user),
+        "`me` differs by user, so users do not share"
+    );
+    let webhook = ask_as(&lookup, "anna", "alice", Surface::Webhook).await;
+    assert!(!Arc::ptr_eq(&first, &webhook));
+}
+
+#[tokio::test]
+async fn a_new_read_of_the_site_is_never_hidden_by_a_remembered_answer() {
+    let reader = Arc::new(Growing(std::sync::atomic::AtomicI64::new(10)));
+    let standings = Standings::new(reader, std::time::Duration::ZERO);
+    let lookup = Lookup::new(standings, Settings::default());
+
+    let first = ask(&lookup, "anna").await;
+    let second = ask(&lookup, "anna").await;
+    assert!(first.contains("| Raids | 10.00 |"), "{first}");
+    assert!(second.contains("| Raids | 11.00 |"), "{second}");
 }

@@ -249,12 +249,14 @@ impl Source {
         let html = self.points_page(&url, 0).await?;
         let overview = parse_off_thread(move || Ok(page::parse_overview(&html)?)).await?;
 
-        let fetches = overview.pools.iter().map(|pool| async {
+        // One pool at a time: a parsed page takes about eight times its size, so parsing the
+        // detail pages side by side would multiply the peak memory by the number of pools.
+        let mut details = Vec::with_capacity(overview.pools.len());
+        for pool in &overview.pools {
             let html = self.points_page(&url, pool.id).await?;
             let pool = pool.clone();
-            parse_off_thread(move || Ok(page::parse_detail(&html, &pool)?)).await
-        });
-        let details = futures_util::future::try_join_all(fetches).await?;
+            details.push(parse_off_thread(move || Ok(page::parse_detail(&html, &pool)?)).await?);
+        }
         Ok(page::assemble(overview, details)?)
     }
 
@@ -265,7 +267,9 @@ impl Source {
 
         let answer = self.http.get(url, &query).await?;
         let body = success(answer, "the points page")?;
-        Ok(String::from_utf8_lossy(&body).into_owned())
+        // Valid UTF-8, the usual case, becomes the page without a copy.
+        Ok(String::from_utf8(body)
+            .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
     }
 
     async fn read_file(&self, path: &Path) -> Result<RosterParts, FetchError> {

@@ -105,10 +105,10 @@ impl Packer {
 
     fn table(&mut self, table: &Table) {
         let head = table.head();
-        let head_chars = chars(&head);
+        let head_chars = chars(head);
         let mut open = false;
         for (index, line) in table.lines().enumerate() {
-            let line_chars = chars(&line);
+            let line_chars = chars(line);
             let row_allowed = self
                 .limits
                 .max_rows
@@ -125,10 +125,10 @@ impl Packer {
                 open = false;
             }
             if !open {
-                self.push(&head);
+                self.push(head);
                 open = true;
             }
-            self.push(&line);
+            self.push(line);
             self.rows_placed += 1;
         }
         if open {
@@ -171,7 +171,10 @@ mod tests {
     fn table(rows: usize) -> Table {
         let mut table = Table::new(&[("Character", Align::Left), ("DKP", Align::Right)]);
         for i in 0..rows {
-            table.push(&[format!("Character number {i:05}"), format!("{i}.00")]);
+            table.push(&[
+                &format_args!("Character number {i:05}"),
+                &format_args!("{i}.00"),
+            ]);
         }
         table
     }

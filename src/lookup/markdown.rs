@@ -1,7 +1,7 @@
 //! Markdown that Mattermost renders as meant: tables that stay tables, and text from users or
 //! from the site that can neither break a row nor notify anyone.
 
-use std::fmt::Write;
+use std::fmt::{self, Display, Write};
 
 /// How a column's cells line up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,34 +12,45 @@ pub enum Align {
     Right,
 }
 
-/// A GitHub-flavoured markdown table. Every cell is made safe as it is added.
+/// A GitHub-flavoured markdown table. Cells are made safe as they are written, and each row
+/// is kept as its finished line: a row costs one allocation, however many cells it has.
 #[derive(Clone, Debug)]
 pub struct Table {
-    header: Vec<String>,
-    aligns: Vec<Align>,
-    rows: Vec<Vec<String>>,
+    columns: usize,
+    head: String,
+    rows: Vec<String>,
 }
 
 impl Table {
     /// A table with these column titles and alignments.
     pub fn new(columns: &[(&str, Align)]) -> Table {
+        let mut head = String::new();
+        let titles: Vec<&dyn Display> = columns
+            .iter()
+            .map(|(title, _)| title as &dyn Display)
+            .collect();
+        write_row(&mut head, &titles, columns.len());
+        head.push('|');
+        for (_, align) in columns {
+            head.push_str(match align {
+                Align::Left => " :-- |",
+                Align::Right => " --: |",
+            });
+        }
+        head.push('\n');
         Table {
-            header: columns.iter().map(|(title, _)| inline(title)).collect(),
-            aligns: columns.iter().map(|(_, align)| *align).collect(),
+            columns: columns.len(),
+            head,
             rows: Vec::new(),
         }
     }
 
     /// Adds a row; missing cells are left empty and extra cells dropped, so the column count
     /// never varies.
-    pub fn push<S: AsRef<str>>(&mut self, cells: &[S]) {
-        let mut row: Vec<String> = cells
-            .iter()
-            .take(self.header.len())
-            .map(|c| inline(c.as_ref()))
-            .collect();
-        row.resize(self.header.len(), String::new());
-        self.rows.push(row);
+    pub fn push(&mut self, cells: &[&dyn Display]) {
+        let mut line = String::with_capacity(16 * self.columns);
+        write_row(&mut line, cells, self.columns);
+        self.rows.push(line);
     }
 
     /// The number of rows, header excluded.
@@ -52,43 +63,33 @@ impl Table {
         self.rows.is_empty()
     }
 
-    /// The header and separator lines, which every part of a split table repeats.
-    pub fn head(&self) -> String {
-        let mut head = String::new();
-        write_row(&mut head, &self.header);
-        let separator: Vec<String> = self
-            .aligns
-            .iter()
-            .map(|align| match align {
-                Align::Left => ":--".to_owned(),
-                Align::Right => "--:".to_owned(),
-            })
-            .collect();
-        write_row(&mut head, &separator);
-        head
+    /// The header and alignment lines, which every part of a split table repeats.
+    pub fn head(&self) -> &str {
+        &self.head
     }
 
     /// Each body row as one line, newline included.
-    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
-        self.rows.iter().map(|row| {
-            let mut line = String::new();
-            write_row(&mut line, row);
-            line
-        })
+    pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
+        self.rows.iter().map(String::as_str)
     }
 
     /// The whole table.
     pub fn render(&self) -> String {
-        let mut text = self.head();
-        self.lines().for_each(|line| text.push_str(&line));
+        let mut text = self.head.clone();
+        self.lines().for_each(|line| text.push_str(line));
         text
     }
 }
 
-fn write_row(out: &mut String, cells: &[String]) {
+/// Writes `| a | b |\n` with exactly `columns` cells.
+fn write_row(out: &mut String, cells: &[&dyn Display], columns: usize) {
     out.push('|');
-    for cell in cells {
-        let _ = write!(out, " {cell} |");
+    for index in 0..columns {
+        out.push(' ');
+        if let Some(cell) = cells.get(index) {
+            push_inline_display(out, cell);
+        }
+        out.push_str(" |");
     }
     out.push('\n');
 }
@@ -103,40 +104,69 @@ fn write_row(out: &mut String, cells: &[String]) {
 /// - markdown emphasis, links and code marks are escaped so the text shows as typed.
 pub fn inline(text: &str) -> String {
     let mut safe = String::with_capacity(text.len() + 8);
-    let mut last_was_space = false;
-    for c in text.trim().chars() {
-        let c = if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-            ' '
-        } else {
-            c
-        };
-        if c == ' ' && last_was_space {
-            continue;
-        }
-        last_was_space = c == ' ';
-        match c {
-            '<' => safe.push('＜'),
-            '>' => safe.push('＞'),
-            '@' => safe.push_str("@\u{200B}"),
-            '|' | '\\' | '*' | '_' | '`' | '~' | '[' | ']' => {
-                safe.push('\\');
-                safe.push(c);
-            }
-            other => safe.push(other),
-        }
-    }
+    push_inline(&mut safe, text);
     safe
+}
+
+/// [`inline`], appended to `out`.
+pub fn push_inline(out: &mut String, text: &str) {
+    push_inline_display(out, &text);
+}
+
+/// [`inline`] of whatever `value` displays as, appended to `out` without building it first.
+pub fn push_inline_display(out: &mut String, value: &dyn Display) {
+    let mut escaper = Escaper {
+        out,
+        pending_space: false,
+        started: false,
+    };
+    // Writing into a String cannot fail, and a Display impl that fails leaves what it wrote.
+    let _ = write!(escaper, "{value}");
+}
+
+/// A `fmt::Write` that escapes as it goes, trimming leading and trailing whitespace and
+/// collapsing runs of it into one space.
+struct Escaper<'a> {
+    out: &'a mut String,
+    pending_space: bool,
+    started: bool,
+}
+
+impl Write for Escaper<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for c in text.chars() {
+            let blank = c.is_whitespace() || c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+            if blank {
+                self.pending_space = self.started;
+                continue;
+            }
+            if std::mem::take(&mut self.pending_space) {
+                self.out.push(' ');
+            }
+            self.started = true;
+            match c {
+                '<' => self.out.push('＜'),
+                '>' => self.out.push('＞'),
+                '@' => self.out.push_str("@\u{200B}"),
+                '|' | '\\' | '*' | '_' | '`' | '~' | '[' | ']' => {
+                    self.out.push('\\');
+                    self.out.push(c);
+                }
+                other => self.out.push(other),
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Like [`inline`], but cut to at most `max` characters first (with `…`), for echoing back
 /// what a user typed.
 pub fn quoted(text: &str, max: usize) -> String {
     let text = text.trim();
-    if text.chars().count() <= max {
-        return inline(text);
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", inline(&text[..cut])),
+        None => inline(text),
     }
-    let cut: String = text.chars().take(max).collect();
-    format!("{}…", inline(&cut))
 }
 
 #[cfg(test)]
@@ -146,7 +176,7 @@ mod tests {
     #[test]
     fn renders_a_right_aligned_table() {
         let mut table = Table::new(&[("Pool", Align::Left), ("Current", Align::Right)]);
-        table.push(&["Planes of Power", "44.00"]);
+        table.push(&[&"Planes of Power", &"44.00"]);
         assert_eq!(
             table.render(),
             "| Pool | Current |\n| :-- | --: |\n| Planes of Power | 44.00 |\n"
@@ -156,8 +186,8 @@ mod tests {
     #[test]
     fn keeps_the_column_count_whatever_is_pushed() {
         let mut table = Table::new(&[("A", Align::Left), ("B", Align::Left)]);
-        table.push(&["only one"]);
-        table.push(&["1", "2", "3"]);
+        table.push(&[&"only one"]);
+        table.push(&[&1, &2, &3]);
         for line in table.render().lines() {
             assert_eq!(line.matches(" |").count(), 2, "{line}");
         }
@@ -166,8 +196,14 @@ mod tests {
     #[test]
     fn cell_text_cannot_break_a_row() {
         let mut table = Table::new(&[("Name", Align::Left)]);
-        table.push(&["a|b\nc\r\nd"]);
+        table.push(&[&"a|b\nc\r\nd"]);
         assert_eq!(table.lines().next().unwrap(), "| a\\|b c d |\n");
+    }
+
+    #[test]
+    fn whitespace_is_trimmed_and_collapsed() {
+        assert_eq!(inline("  a \t\n b  "), "a b");
+        assert_eq!(inline("\n"), "");
     }
 
     #[test]
@@ -199,5 +235,6 @@ mod tests {
     fn quoting_cuts_long_input() {
         assert_eq!(quoted("abcdef", 3), "abc…");
         assert_eq!(quoted(" Zoë ", 10), "Zoë");
+        assert_eq!(quoted("Zoë", 3), "Zoë");
     }
 }

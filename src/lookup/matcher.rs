@@ -2,7 +2,7 @@
 //! unique beginning or part of a name, and otherwise the closest names to suggest), the pool
 //! and the class.
 
-use crate::names::{edit_distance, fold_accents, fold_case};
+use crate::names::{distance_within, fold_accents, fold_case};
 use crate::roster::Roster;
 
 /// What a typed name matched.
@@ -54,32 +54,42 @@ fn partial(roster: &Roster, typed: &str) -> Option<Match> {
         return None;
     }
 
-    let plain = roster.plain_names();
-    let starting: Vec<usize> = (0..plain.len())
-        .filter(|&i| plain[i].starts_with(&typed))
-        .collect();
-    if !starting.is_empty() {
-        return Some(one_or_several(starting));
+    let (mut starting, mut containing) = (Vec::new(), Vec::new());
+    for (i, name) in roster.plain_names().iter().enumerate() {
+        if name.starts_with(&typed) {
+            starting.push(i);
+        } else if starting.is_empty() && name.contains(&typed) {
+            containing.push(i);
+        }
     }
-    let containing: Vec<usize> = (0..plain.len())
-        .filter(|&i| plain[i].contains(&typed))
-        .collect();
-    (!containing.is_empty()).then(|| one_or_several(containing))
+    let found = if starting.is_empty() {
+        containing
+    } else {
+        starting
+    };
+    (!found.is_empty()).then(|| one_or_several(found))
 }
 
 /// The names nearest by edit distance, within a distance that grows with the input's length
 /// so that a one-letter slip in a short name still counts but an unrelated name does not.
 fn closest(roster: &Roster, typed: &str) -> Vec<usize> {
-    let typed = fold_case(typed);
-    let limit = (typed.chars().count() / 3).max(2);
-    let mut near: Vec<(usize, usize)> = roster
-        .folded_names()
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (edit_distance(&typed, name), i))
-        .filter(|&(distance, _)| distance <= limit)
-        .collect();
-    near.sort();
+    let typed: Vec<char> = fold_case(typed).chars().collect();
+    let limit = (typed.len() / 3).max(2);
+    let (mut name, mut row) = (Vec::new(), Vec::new());
+    let mut near: Vec<(usize, usize)> = Vec::new();
+    for (i, folded) in roster.folded_names().iter().enumerate() {
+        // A name has at least as many bytes as characters, so this skips, without decoding,
+        // names far too short to be within the limit.
+        if folded.len() + limit < typed.len() {
+            continue;
+        }
+        name.clear();
+        name.extend(folded.chars());
+        if let Some(distance) = distance_within(&typed, &name, limit, &mut row) {
+            near.push((distance, i));
+        }
+    }
+    near.sort_unstable();
     near.into_iter().take(3).map(|(_, i)| i).collect()
 }
 

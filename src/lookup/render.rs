@@ -1,12 +1,12 @@
 //! Turns characters into the blocks of a reply: a card for one, a table for several, the
 //! items and adjustments of one, and the closing "as of" line.
 
+use std::fmt::{self, Display};
 use std::time::SystemTime;
 
 use super::clock;
 use super::layout::Block;
 use super::markdown::{Align, Table, inline};
-use crate::points::Points;
 use crate::roster::{Character, Roster};
 
 /// One character: who they are, then one row per pool (or only `pool`) with every figure.
@@ -19,11 +19,12 @@ pub fn card(roster: &Roster, index: usize, pool: Option<usize>) -> Vec<Block> {
         ("Spent", Align::Right),
         ("Adjustment", Align::Right),
     ]);
+    let d = roster.decimals;
     for (i, (pool_info, s)) in roster.pools.iter().zip(&character.standings).enumerate() {
         if pool.is_none_or(|only| only == i) {
-            let figures = [s.current, s.earned, s.spent, s.adjustment].map(|p| shown(roster, p));
-            let [current, earned, spent, adjustment] = figures;
-            table.push(&[pool_info.name.clone(), current, earned, spent, adjustment]);
+            let (current, earned) = (s.current.display(d), s.earned.display(d));
+            let (spent, adjustment) = (s.spent.display(d), s.adjustment.display(d));
+            table.push(&[&pool_info.name, &current, &earned, &spent, &adjustment]);
         }
     }
 
@@ -89,49 +90,49 @@ pub fn listing(roster: &Roster, indices: &[usize], pool: Option<usize>, ranked: 
     }
 
     let mut table = Table::new(&columns);
+    let d = roster.decimals;
     for (place, &index) in indices.iter().enumerate() {
         let character = &roster.characters[index];
-        let mut row = Vec::with_capacity(columns.len());
+        let place = place + 1;
+        let label = Label(character);
+        let figures: Vec<_> = match pool.and_then(|i| character.standings.get(i)) {
+            Some(s) => vec![
+                s.current.display(d),
+                s.earned.display(d),
+                s.spent.display(d),
+                s.adjustment.display(d),
+            ],
+            None => character
+                .standings
+                .iter()
+                .map(|s| s.current.display(d))
+                .collect(),
+        };
+
+        let mut cells: Vec<&dyn Display> = Vec::with_capacity(columns.len());
         if ranked {
-            row.push((place + 1).to_string());
+            cells.push(&place);
         }
-        row.extend([label(character), character.class.clone()]);
-        row.extend(figures(roster, character, pool));
-        table.push(&row);
+        cells.extend([&label as &dyn Display, &character.class]);
+        cells.extend(figures.iter().map(|f| f as &dyn Display));
+        table.push(&cells);
     }
     table
 }
 
-fn figures(roster: &Roster, character: &Character, pool: Option<usize>) -> Vec<String> {
-    match pool.and_then(|i| character.standings.get(i)) {
-        Some(s) => [s.current, s.earned, s.spent, s.adjustment]
-            .map(|p| shown(roster, p))
-            .into(),
-        None => character
-            .standings
-            .iter()
-            .map(|s| shown(roster, s.current))
-            .collect(),
-    }
-}
-
-fn shown(roster: &Roster, points: Points) -> String {
-    points.display(roster.decimals).to_string()
-}
-
 /// A character's name with what sets it apart: `Tarnk (alt of Aradune)`, `Rallos (inactive)`.
-pub fn label(character: &Character) -> String {
-    let mut notes = Vec::new();
-    if let Some(main) = &character.main {
-        notes.push(format!("alt of {}", main.name));
-    }
-    if !character.active {
-        notes.push("inactive".to_owned());
-    }
-    if notes.is_empty() {
-        character.name.clone()
-    } else {
-        format!("{} ({})", character.name, notes.join(", "))
+pub struct Label<'a>(pub &'a Character);
+
+impl Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let character = self.0;
+        f.write_str(&character.name)?;
+        match (&character.main, character.active) {
+            (None, true) => Ok(()),
+            (None, false) => f.write_str(" (inactive)"),
+            (Some(main), true) => write!(f, " (alt of {})", main.name),
+            (Some(main), false) => write!(f, " (alt of {}, inactive)", main.name),
+        }
     }
 }
 
@@ -139,8 +140,9 @@ pub fn label(character: &Character) -> String {
 pub fn items(roster: &Roster, character: &Character) -> Vec<Block> {
     let pool_name = |pool: Option<usize>| {
         pool.and_then(|i| roster.pools.get(i))
-            .map_or_else(String::new, |p| p.name.clone())
+            .map_or("", |p| p.name.as_str())
     };
+    let d = roster.decimals;
     let mut blocks = vec![Block::Text(format!(
         "{} · items won and adjustments (its own, without alts)",
         describe(roster, character)
@@ -155,11 +157,7 @@ pub fn items(roster: &Roster, character: &Character) -> Vec<Block> {
             ("Pool", Align::Left),
         ]);
         for item in &character.items {
-            table.push(&[
-                item.name.clone(),
-                shown(roster, item.cost),
-                pool_name(item.pool),
-            ]);
+            table.push(&[&item.name, &item.cost.display(d), &pool_name(item.pool)]);
         }
         blocks.push(Block::Table(table));
     }
@@ -175,12 +173,7 @@ pub fn items(roster: &Roster, character: &Character) -> Vec<Block> {
         ]);
         for a in &character.adjustments {
             let date = a.timestamp.map(clock::date).unwrap_or_default();
-            table.push(&[
-                a.reason.clone(),
-                shown(roster, a.value),
-                pool_name(a.pool),
-                date,
-            ]);
+            table.push(&[&a.reason, &a.value.display(d), &pool_name(a.pool), &date]);
         }
         blocks.push(Block::Table(table));
     }
