@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
-use crate::names::{fold_accents, fold_case};
+use crate::names::{fold_accents, fold_case, letter_mask};
 use crate::points::Points;
 
 /// Where a roster was read from.
@@ -170,6 +170,7 @@ struct Index {
     alts_of: HashMap<u32, Vec<usize>>,
     folded: Vec<String>,
     plain: Vec<String>,
+    masks: Vec<u64>,
     classes: Vec<String>,
 }
 
@@ -213,6 +214,11 @@ impl Roster {
         &self.index.folded
     }
 
+    /// The [`letter_mask`] of every case-folded name, in roster order.
+    pub fn letter_masks(&self) -> &[u64] {
+        &self.index.masks
+    }
+
     /// Every character's name folded for case and accents, in roster order.
     pub fn plain_names(&self) -> &[String] {
         &self.index.plain
@@ -244,6 +250,7 @@ impl Index {
         let mut index = Index {
             folded: Vec::with_capacity(characters.len()),
             plain: Vec::with_capacity(characters.len()),
+            masks: Vec::with_capacity(characters.len()),
             ..Index::default()
         };
         for (i, character) in characters.iter().enumerate() {
@@ -255,6 +262,7 @@ impl Index {
                 .entry(plain.clone())
                 .or_default()
                 .push(i);
+            index.masks.push(letter_mask(&folded));
             index.folded.push(folded);
             index.plain.push(plain);
             if let Some(main_id) = character.main.as_ref().and_then(|main| main.id) {

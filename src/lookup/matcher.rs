@@ -2,7 +2,7 @@
 //! unique beginning or part of a name, and otherwise the closest names to suggest), the pool
 //! and the class.
 
-use crate::names::{distance_within, fold_accents, fold_case};
+use crate::names::{distance_within, fold_accents, fold_case, letter_mask};
 use crate::roster::Roster;
 
 /// What a typed name matched.
@@ -56,6 +56,9 @@ fn partial(roster: &Roster, typed: &str) -> Option<Match> {
 
     let (mut starting, mut containing) = (Vec::new(), Vec::new());
     for (i, name) in roster.plain_names().iter().enumerate() {
+        if name.len() < typed.len() {
+            continue;
+        }
         if name.starts_with(&typed) {
             starting.push(i);
         } else if starting.is_empty() && name.contains(&typed) {
@@ -73,19 +76,21 @@ fn partial(roster: &Roster, typed: &str) -> Option<Match> {
 /// The names nearest by edit distance, within a distance that grows with the input's length
 /// so that a one-letter slip in a short name still counts but an unrelated name does not.
 fn closest(roster: &Roster, typed: &str) -> Vec<usize> {
-    let typed: Vec<char> = fold_case(typed).chars().collect();
+    let folded_typed = fold_case(typed);
+    let mask = letter_mask(&folded_typed);
+    let typed: Vec<char> = folded_typed.chars().collect();
     let limit = (typed.len() / 3).max(2);
-    let (mut name, mut row) = (Vec::new(), Vec::new());
+    let mut row = Vec::with_capacity(typed.len() + 1);
     let mut near: Vec<(usize, usize)> = Vec::new();
-    for (i, folded) in roster.folded_names().iter().enumerate() {
+    let names = roster.folded_names().iter().zip(roster.letter_masks());
+    for (i, (folded, name_mask)) in names.enumerate() {
         // A name has at least as many bytes as characters, so this skips, without decoding,
-        // names far too short to be within the limit.
-        if folded.len() + limit < typed.len() {
+        // names far too short to be within the limit; the masks skip most of the others.
+        let differing = (mask ^ name_mask).count_ones() as usize;
+        if folded.len() + limit < typed.len() || differing.div_ceil(2) > limit {
             continue;
         }
-        name.clear();
-        name.extend(folded.chars());
-        if let Some(distance) = distance_within(&typed, &name, limit, &mut row) {
+        if let Some(distance) = distance_within(&typed, folded.chars(), limit, &mut row) {
             near.push((distance, i));
         }
     }
