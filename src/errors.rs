@@ -17,6 +17,27 @@ pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     message
 }
 
+/// The innermost cause alone. For an HTTP client's errors that is the part an officer can act
+/// on ("connection reset by peer", "invalid peer certificate"); the layers above it name the
+/// client's internals. It is lowered to read inside a sentence, unless it opens with an
+/// acronym ("DNS …").
+pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = err;
+    while let Some(cause) = innermost.source() {
+        innermost = cause;
+    }
+    let text = innermost.to_string();
+
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => first
+            .to_lowercase()
+            .chain(text[first.len_utf8()..].chars())
+            .collect(),
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::io;
@@ -35,5 +56,16 @@ mod tests {
             super::chain(&err),
             "error sending request: connection refused"
         );
+    }
+
+    #[test]
+    fn finds_the_innermost_cause() {
+        let err = Outer(io::Error::new(
+            io::ErrorKind::ConnectionReset,
+            "Connection reset by peer",
+        ));
+        assert_eq!(super::root_cause(&err), "connection reset by peer");
+        let alone = io::Error::other("DNS lookup failed");
+        assert_eq!(super::root_cause(&alone), "DNS lookup failed");
     }
 }

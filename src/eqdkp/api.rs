@@ -70,7 +70,7 @@ fn describe_non_json(body: &[u8]) -> &'static str {
     } else if head.contains("<html") || head.starts_with("<!doctype") {
         "an html page"
     } else {
-        "bytes that are neither json nor html"
+        "something that is neither json nor html"
     }
 }
 
@@ -792,7 +792,7 @@ mod tests {
         let junk = parse_points(&[0xff, 0xfe, 0x00]).unwrap_err();
         assert_eq!(
             junk,
-            ApiError::NotJson("bytes that are neither json nor html")
+            ApiError::NotJson("something that is neither json nor html")
         );
     }
 

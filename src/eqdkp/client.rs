@@ -74,13 +74,14 @@ impl Http {
 }
 
 impl Http {
-    /// Turns a reqwest error into a fetch error, dropping the URL it carries.
+    /// Turns a reqwest error into a fetch error. The URL goes first, since its query may hold
+    /// the API key; of the causes, only the innermost is kept, as it is the one worth reading.
     fn classify(&self, err: reqwest::Error) -> FetchError {
         if err.is_timeout() {
             return FetchError::Timeout(self.timeout);
         }
         let connect = err.is_connect();
-        let message = crate::errors::chain(&err.without_url());
+        let message = crate::errors::root_cause(&err.without_url());
         if connect {
             FetchError::Connect(message)
         } else {
