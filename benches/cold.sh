@@ -16,52 +16,8 @@ PAGE_CHARACTERS=${PAGE_CHARACTERS:-5000}
 POOLS=${POOLS:-2}
 RUNS=${RUNS:-10}
 
-BIN=target/release/mattermost-eqdkp
-STAND_IN=target/release/examples/stand_in
-
-WORK=$(mktemp -d)
-PIDS=()
-
-# Stops a process this script started, forcibly if it has not stopped after 5 s.
-stop() {
-    kill "$1" 2>/dev/null || return 0
-    local deadline=$((SECONDS + 5))
-    while kill -0 "$1" 2>/dev/null; do
-        ((SECONDS < deadline)) || kill -KILL "$1" 2>/dev/null || true
-        sleep 0.1
-    done
-    wait "$1" 2>/dev/null || true
-}
-
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        stop "$pid"
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "cold.sh: $*" >&2
-    exit 1
-}
-
-need() {
-    [[ -x $1 ]] || command -v "$1" >/dev/null && return
-    echo "installing $1 (Debian package $2)" >&2
-    { apt-get update -qq && apt-get install -y -qq "$2"; } >/dev/null ||
-        fail "$1 is missing; install the Debian package $2"
-}
-
-# Waits up to $3 seconds for a line matching $2 in file $1.
-wait_for_line() {
-    local deadline=$((SECONDS + $3))
-    until grep -q -- "$2" "$1" 2>/dev/null; do
-        ((SECONDS < deadline)) || fail "timed out waiting for '$2' in $1: $(tail -5 "$1")"
-        sleep 0.1
-    done
-}
+# shellcheck source=benches/common.sh
+source benches/common.sh
 
 # cold_lookup SOURCE CHARACTERS: one stand-in, one config, then time and memory of `lookup`.
 cold_lookup() {
@@ -118,7 +74,7 @@ need /usr/bin/time time
 echo "building (release)…" >&2
 cargo build --release --bins --examples --quiet
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -h | awk '/^Mem:/ {print $2}') memory"
+describe_machine
 cold_lookup api "$API_CHARACTERS"
 cold_lookup page "$PAGE_CHARACTERS"
 idle_service

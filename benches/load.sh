@@ -31,32 +31,9 @@ SLOW_SITE_MS=${SLOW_SITE_MS:-1000}           # keeps the cold read in flight whi
 EXPIRY_TTL_S=${EXPIRY_TTL_S:-5}              # cache_ttl of the expired-cache phase
 
 TOKEN=load-test-token
-BIN=target/release/mattermost-eqdkp
-STAND_IN=target/release/examples/stand_in
 
-WORK=$(mktemp -d)
-PIDS=()
-
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        stop "$pid"
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "load.sh: $*" >&2
-    exit 1
-}
-
-need() {
-    command -v "$1" >/dev/null && return
-    echo "installing $1 (Debian package $2)" >&2
-    { apt-get update -qq && apt-get install -y -qq "$2"; } >/dev/null ||
-        fail "$1 is missing; install the Debian package $2"
-}
+# shellcheck source=benches/common.sh
+source benches/common.sh
 
 urlencode() {
     local LC_ALL=C s=$1 out="" c i
@@ -68,15 +45,6 @@ urlencode() {
         esac
     done
     printf '%s' "$out"
-}
-
-# Waits up to $3 seconds for a line matching $2 in file $1.
-wait_for_line() {
-    local deadline=$((SECONDS + $3))
-    until grep -q -- "$2" "$1" 2>/dev/null; do
-        ((SECONDS < deadline)) || fail "timed out waiting for '$2' in $1: $(tail -5 "$1")"
-        sleep 0.1
-    done
 }
 
 # start_stand_in NAME [extra args…]: sets SITE_URL, SITE_PID, SAMPLE.
@@ -102,17 +70,6 @@ site_api_reads() {
         sleep 0.05
     done
     API_READS=$(grep '^requests:' "$SITE_OUT" | tail -1 | sed -E 's/.* api=([0-9]+) .*/\1/')
-}
-
-# Stops a process this script started, forcibly if it has not stopped after 5 s.
-stop() {
-    kill "$1" 2>/dev/null || return 0
-    local deadline=$((SECONDS + 5))
-    while kill -0 "$1" 2>/dev/null; do
-        ((SECONDS < deadline)) || kill -KILL "$1" 2>/dev/null || true
-        sleep 0.1
-    done
-    wait "$1" 2>/dev/null || true
 }
 
 # start_service CACHE_TTL: sets SERVICE, SERVICE_PID.
@@ -241,7 +198,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 echo "building (release)…" >&2
 cargo build --release --bins --examples --quiet
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -h | awk '/^Mem:/ {print $2}') memory"
+describe_machine
 echo "stand-in site: $CHARACTERS characters, $POOLS pools; service source = \"api\""
 
 # 1. Health check and warm look-ups, same service, same run.
