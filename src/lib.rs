@@ -2,8 +2,9 @@
 //! character's DKP as an EQDKP-Plus site keeps them.
 //!
 //! The data flows one way: [`eqdkp`] reads the site into a [`roster::Roster`],
-//! [`standings`] caches it, [`lookup`] turns a question into markdown, [`server`] answers Mattermost with it through
-//! the wire types of [`mattermost`], and the command line ([`cli`]) runs it all.
+//! [`standings`] caches it, [`lookup`] turns a question into markdown, [`server`] answers
+//! Mattermost with it through the wire types of [`mattermost`], and the command line ([`cli`])
+//! runs it all.
 
 pub mod cli;
 pub mod config;

@@ -240,7 +240,8 @@ impl Standings {
         state.in_flight = None;
         match result {
             Ok(roster) => {
-                tracing::debug!(characters = roster.characters.len(), took = ?took, "read the standings");
+                let characters = roster.characters.len();
+                tracing::debug!(characters, ?took, "read the standings");
                 state.roster = Some(Arc::new(roster));
                 state.generation += 1;
                 state.read_at = Some(Instant::now());

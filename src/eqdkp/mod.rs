@@ -174,7 +174,7 @@ impl Source {
             SourceKind::Auto => match self.read_api(base).await {
                 Ok(parts) => Ok((parts, Origin::Api)),
                 Err(api) if api.api_refused() => {
-                    tracing::info!(reason = %api, "the api was not usable; reading the points pages");
+                    tracing::info!(reason = %api, "the api was not usable; reading the pages");
                     let pages = self.read_pages(base).await;
                     let parts = pages.map_err(|page| FetchError::Both {
                         api: Box::new(api),

@@ -5,12 +5,12 @@ pub mod clock;
 pub mod layout;
 pub mod markdown;
 pub mod matcher;
+mod memo;
 pub mod query;
 pub mod render;
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use std::time::SystemTime;
@@ -22,6 +22,7 @@ use crate::standings::{Snapshot, Standings};
 use layout::{Block, Limits};
 use markdown::{inline, quoted};
 use matcher::{Match, Pick};
+use memo::Memo;
 use query::{Action, Query, Visibility};
 
 /// Where a question came from, which decides how long and how public the answer may be.
@@ -83,47 +84,8 @@ impl From<&crate::config::Config> for Settings {
 pub struct Lookup {
     standings: Arc<Standings>,
     settings: Arc<Settings>,
-    replies: Arc<RwLock<Replies>>,
+    memo: Arc<Memo>,
 }
-
-/// Answers already given from the current roster. Between two reads of the site the same
-/// question has the same answer, and in a raid the same few questions come again and again,
-/// so a repeated question costs a hash probe instead of matching and rendering.
-#[derive(Default)]
-struct Replies {
-    generation: u64,
-    day: u64,
-    answers: HashMap<String, Arc<Answer>, BuildHasherDefault<Fnv>>,
-}
-
-/// FNV-1a: a few cycles per byte where the standard hasher, built to resist crafted
-/// collisions, costs several times more on every look-up. Only requests that carried a valid
-/// Mattermost token reach this map, and it holds at most [`MAX_REMEMBERED`] entries, so a
-/// crafted collision could slow down nobody but its author.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &byte in bytes {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-/// The most answers remembered; past it the memory starts over, which bounds it whatever
-/// users type.
-const MAX_REMEMBERED: usize = 1024;
 
 /// The longest piece of typed text echoed back in a reply.
 const ECHO_LIMIT: usize = 40;
@@ -134,7 +96,7 @@ impl Lookup {
         Lookup {
             standings,
             settings: Arc::new(settings),
-            replies: Arc::default(),
+            memo: Arc::default(),
         }
     }
 
@@ -147,9 +109,9 @@ impl Lookup {
     pub async fn answer(&self, question: &Question<'_>) -> Arc<Answer> {
         // A question asked before, of standings still fresh, is answered from memory before
         // anything else is done with it.
-        let key = reply_key(question);
+        let key = memo::key(question);
         let fresh = self.standings.fresh_generation();
-        if let Some(known) = fresh.and_then(|generation| self.remembered(&key, generation)) {
+        if let Some(known) = fresh.and_then(|generation| self.memo.get(&key, generation)) {
             return known;
         }
 
@@ -188,36 +150,9 @@ impl Lookup {
         // A warning's age changes by the minute and items have a cache of their own, so only
         // answers from standings read without trouble are remembered.
         if snapshot.problem.is_none() && !matches!(query.action, Action::Items(_)) {
-            self.remember(key, snapshot.generation, &answer);
+            self.memo.insert(key, snapshot.generation, &answer);
         }
         answer
-    }
-
-    fn remembered(&self, key: &str, generation: u64) -> Option<Arc<Answer>> {
-        let replies = self
-            .replies
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let current = replies.generation == generation && replies.day == utc_day(SystemTime::now());
-        current.then(|| replies.answers.get(key).cloned()).flatten()
-    }
-
-    fn remember(&self, key: String, generation: u64, answer: &Arc<Answer>) {
-        let mut replies = self
-            .replies
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // The "as of" line shows the date once the day has changed, so a new day starts over.
-        let day = utc_day(SystemTime::now());
-        if replies.generation != generation
-            || replies.day != day
-            || replies.answers.len() >= MAX_REMEMBERED
-        {
-            replies.answers.clear();
-            replies.generation = generation;
-            replies.day = day;
-        }
-        replies.answers.insert(key, Arc::clone(answer));
     }
 
     /// The body of the reply, or a one-line reply when the query cannot be answered.
@@ -387,27 +322,6 @@ fn single(text: String) -> Arc<Answer> {
         posts: vec![text],
         ..Answer::default()
     })
-}
-
-/// Everything an answer depends on besides the roster: where, how and by whom it was asked.
-fn reply_key(question: &Question<'_>) -> String {
-    let surface = match question.surface {
-        Surface::Slash => "s",
-        Surface::Webhook => "w",
-        Surface::Terminal => "t",
-    };
-    let parts = [surface, question.command, question.user_name, question.text];
-    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for part in parts {
-        key.push_str(part);
-        key.push('\0');
-    }
-    key
-}
-
-fn utc_day(now: SystemTime) -> u64 {
-    now.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400)
 }
 
 /// Names as typed: a card for a single character, a table for several, and a line for each

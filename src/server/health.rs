@@ -39,13 +39,13 @@ pub fn readyz(app: &App) -> Response {
                 "reason": too_old(age, app.max_age, problem.as_deref()),
             }),
         ),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            json!({
-                "status": "not ready",
-                "reason": problem.unwrap_or_else(|| "the standings have not been read yet".to_owned()),
-            }),
-        ),
+        _ => {
+            let unread = || "the standings have not been read yet".to_owned();
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({ "status": "not ready", "reason": problem.unwrap_or_else(unread) }),
+            )
+        }
     };
     reply::with_status(reply::json(&body), status).into_response()
 }

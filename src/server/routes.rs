@@ -115,7 +115,8 @@ async fn handle(
         let kind = guess_kind(&fields);
         app.metrics.request(kind, Outcome::Unauthorized);
         let peer = peer.map_or_else(|| "unknown".to_owned(), |addr| addr.to_string());
-        tracing::warn!(%peer, kind = kind_label(kind), "refused a request with a missing or wrong token");
+        let kind = kind_label(kind);
+        tracing::warn!(%peer, kind, "refused a request with a missing or wrong token");
         return Err(reject::unauthorized());
     }
 
