@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use scraper::node::Element;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html, Node, Selector};
 
 use crate::names::{decode_entities, fold_case};
 use crate::points::Points;
@@ -436,19 +436,18 @@ fn first_number(text: &str) -> Option<usize> {
 
 /// The text a visitor sees: tooltips held in `tt_eventN_c` spans and anything styled
 /// `display:none` are left out, and runs of whitespace become one space.
+///
+/// One walk from the top skips a hidden element with everything in it, so the cost stays
+/// linear however deeply a broken or hostile page nests its tags; the walk keeps its own
+/// stack for the same reason.
 fn visible_text(element: ElementRef<'_>) -> String {
     let mut text = String::new();
-    for node in element.descendants() {
-        let Some(part) = node.value().as_text() else {
-            continue;
-        };
-        let hidden = node
-            .ancestors()
-            .take_while(|ancestor| ancestor.id() != element.id())
-            .filter_map(|ancestor| ancestor.value().as_element())
-            .any(is_hidden);
-        if !hidden {
-            text.push_str(part);
+    let mut pending: Vec<_> = element.children().rev().collect();
+    while let Some(node) = pending.pop() {
+        match node.value() {
+            Node::Text(part) => text.push_str(part),
+            Node::Element(inner) if !is_hidden(inner) => pending.extend(node.children().rev()),
+            _ => {}
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -1243,5 +1242,19 @@ mod tests {
         let overview = parse_overview(&html).expect("the long overview reads");
         assert_eq!(overview.rows.len(), count);
         assert_eq!(overview.rows[count - 1], overview.rows[5]);
+    }
+
+    #[test]
+    fn visible_text_skips_tooltips_at_any_depth() {
+        let depth = 20_000;
+        let html = format!(
+            "<table><tr><td>{}<span class=\"tt_event1_c\" style=\"display:none\">Events: \
+             Plane of Fear</span>Planes of Power{}</td></tr></table>",
+            "<span>".repeat(depth),
+            "</span>".repeat(depth)
+        );
+        let doc = Html::parse_fragment(&html);
+        let cell = doc.select(&Selector::parse("td").unwrap()).next().unwrap();
+        assert_eq!(visible_text(cell), "Planes of Power");
     }
 }
