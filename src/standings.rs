@@ -2,6 +2,7 @@
 //! and the last good roster kept when a read fails.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -100,10 +101,12 @@ impl Standings {
     /// The standings. When the cached ones have expired, a read of the site starts, shared
     /// by every caller; none of them holds a lock while it runs.
     ///
-    /// A caller with expired standings in hand answers from them at once and leaves the read
-    /// to refresh the cache for the next request, so a slow site never holds up a reply the
-    /// cache can give. Only with nothing cached, or with `cache_ttl = 0s` (no caching: a
-    /// read per request), does a caller wait for the read.
+    /// Standings that expired less than one more `cache_ttl` ago answer at once, and the read
+    /// refreshes the cache for the next request, so a slow site never holds up a reply the
+    /// cache can give. Older standings, say after a quiet night, could be far from what the
+    /// site now shows, so the caller waits for the read (bounded by `[eqdkp] timeout`) and
+    /// gets them only if it fails, with the failure to show their age. With nothing cached,
+    /// or with `cache_ttl = 0s` (no caching: a read per request), the caller waits too.
     pub async fn get(self: &Arc<Self>) -> Snapshot {
         let read = {
             let mut state = self.lock();
@@ -111,7 +114,7 @@ impl Standings {
                 return snapshot;
             }
             let read = self.join_read(&mut state);
-            if state.roster.is_some() && !self.ttl.is_zero() {
+            if self.recently_expired(&state) {
                 return state.snapshot();
             }
             read
@@ -215,13 +218,22 @@ impl Standings {
         (fresh || resting).then(|| state.snapshot())
     }
 
+    /// Whether the cached standings expired so recently that answering from them while a read
+    /// refreshes them is closer to the site than making the user wait.
+    fn recently_expired(&self, state: &State) -> bool {
+        let grace = self.ttl.saturating_mul(2);
+        state.roster.is_some() && state.read_at.is_some_and(|at| at.elapsed() < grace)
+    }
+
     /// Starts the read as a task of its own, so that it completes and fills the cache even if
-    /// the request that started it goes away.
+    /// the request that started it goes away. A read that panics still ends in `finish`:
+    /// otherwise every later request would wait on a read that never ends.
     fn start_read(self: &Arc<Self>) -> Shared<BoxFuture<'static, ()>> {
         let this = Arc::clone(self);
         let task = tokio::spawn(async move {
             let started = Instant::now();
-            let result = this.reader.read().await;
+            let read = AssertUnwindSafe(this.reader.read()).catch_unwind().await;
+            let result = read.unwrap_or(Err(FetchError::Crashed));
             this.finish(result, started);
         });
         task.map(|_| ()).boxed().shared()
@@ -359,6 +371,73 @@ mod tests {
         );
         let fresh = standings.get().await.roster.unwrap();
         assert!(!Arc::ptr_eq(&first, &fresh));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn long_expired_standings_wait_for_the_read() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        let first = standings.get().await.roster.unwrap();
+        tokio::time::advance(Duration::from_secs(121)).await;
+
+        let fresh = standings.get().await.roster.unwrap();
+        assert!(
+            !Arc::ptr_eq(&first, &fresh),
+            "standings two ttls old are not shown while the site can be read"
+        );
+        assert_eq!(reader.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn long_expired_standings_answer_when_the_read_fails() {
+        let (reader, standings) = cache(Duration::from_secs(60));
+        let first = standings.get().await.roster.unwrap();
+        tokio::time::advance(Duration::from_secs(121)).await;
+        reader.failing.store(true, Ordering::SeqCst);
+
+        let snapshot = standings.get().await;
+        assert!(Arc::ptr_eq(&first, &snapshot.roster.unwrap()));
+        assert!(
+            snapshot.problem.is_some(),
+            "with the failure to show their age"
+        );
+    }
+
+    /// A reader whose first read panics.
+    #[derive(Default)]
+    struct PanicsOnce {
+        calls: AtomicUsize,
+    }
+
+    impl Reader for PanicsOnce {
+        fn read(&self) -> BoxFuture<'_, Result<Roster, FetchError>> {
+            Box::pin(async move {
+                if self.calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    panic!("a bug in a parser");
+                }
+                Ok(Roster::new(
+                    RosterParts::default(),
+                    Origin::File,
+                    SystemTime::now(),
+                ))
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_read_that_panics_is_a_failure_and_the_next_read_runs() {
+        let reader = Arc::new(PanicsOnce::default());
+        let standings = Standings::new(reader.clone(), Duration::from_secs(60));
+
+        let snapshot = standings.get().await;
+        assert!(matches!(
+            snapshot.problem.as_deref(),
+            Some(FetchError::Crashed)
+        ));
+
+        tokio::time::advance(RETRY_AFTER + Duration::from_secs(1)).await;
+        let snapshot = standings.get().await;
+        assert!(snapshot.roster.is_some() && snapshot.problem.is_none());
+        assert_eq!(reader.calls.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test(start_paused = true)]

@@ -65,6 +65,9 @@ pub enum FetchError {
     /// The site does not know the character asked about.
     #[error("the site has no character with id {0}")]
     NoSuchCharacter(u32),
+    /// The code reading the site stopped with a panic: a bug of this service, not the site.
+    #[error("the reader of the standings stopped unexpectedly")]
+    Crashed,
     /// The saved roster file could not be read.
     #[error("cannot read {}: {reason}", .path.display())]
     File {
@@ -107,6 +110,9 @@ impl FetchError {
                 "set [eqdkp] source = \"api\" or \"auto\", with a read-only key if the site needs one"
             }
             FetchError::NoSuchCharacter(_) => "the roster changed; try again in a minute",
+            FetchError::Crashed => {
+                "this is a bug in mattermost-eqdkp; its log has the details, please report them"
+            }
         }
     }
 
@@ -326,5 +332,5 @@ where
 {
     tokio::task::spawn_blocking(parse)
         .await
-        .map_err(|err| FetchError::Transport(format!("the parser stopped unexpectedly: {err}")))?
+        .map_err(|_| FetchError::Crashed)?
 }
