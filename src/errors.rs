@@ -1,5 +1,6 @@
 //! Error messages with their causes, for the errors of libraries that keep the useful part
-//! ("connection refused", "address in use") in their sources.
+//! ("connection refused", "address in use") in their sources, and text from elsewhere made
+//! short enough to quote in one.
 
 /// The error and each of its causes, joined with `: `, skipping causes the message already
 /// contains.
@@ -38,6 +39,21 @@ pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
+/// Shortens text from the site or a client quoted in an error, so that a hostile or broken
+/// answer cannot flood a log line or a chat reply. Both ends are kept: a parser's message
+/// quotes the bad value in the middle and says where it was at the end.
+pub fn clip(text: &str) -> String {
+    const HEAD: usize = 60;
+    const TAIL: usize = 30;
+    let length = text.chars().count();
+    if length <= HEAD + TAIL {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(HEAD).collect();
+    let tail: String = text.chars().skip(length - TAIL).collect();
+    format!("{head}…{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use std::io;
@@ -67,5 +83,22 @@ mod tests {
         assert_eq!(super::root_cause(&err), "connection reset by peer");
         let alone = io::Error::other("DNS lookup failed");
         assert_eq!(super::root_cause(&alone), "DNS lookup failed");
+    }
+
+    #[test]
+    fn clips_long_text_on_a_character_boundary() {
+        assert_eq!(super::clip("short"), "short");
+        let exact = "ë".repeat(90);
+        assert_eq!(super::clip(&exact), exact);
+        let long = format!(
+            "{}{}{}",
+            "a".repeat(60),
+            "ë".repeat(100_000),
+            "z".repeat(30)
+        );
+        assert_eq!(
+            super::clip(&long),
+            format!("{}…{}", "a".repeat(60), "z".repeat(30))
+        );
     }
 }

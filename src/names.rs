@@ -74,7 +74,9 @@ fn entity(text: &str) -> Option<(char, usize)> {
                 hex if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16).ok()?,
                 dec => dec.parse().ok()?,
             };
-            char::from_u32(code)?
+            // A control character (a NUL, a line break) is no part of a name; the entity stays
+            // as written rather than smuggling one in.
+            char::from_u32(code).filter(|c| !c.is_control())?
         }
     };
     Some((c, end + 1))
@@ -146,6 +148,7 @@ mod tests {
         assert_eq!(decode_entities("Tom & Jerry"), "Tom & Jerry");
         assert_eq!(decode_entities("a &bogus; b &"), "a &bogus; b &");
         assert_eq!(decode_entities("&#1114112;"), "&#1114112;");
+        assert_eq!(decode_entities("a&#0;b&#x0A;c"), "a&#0;b&#x0A;c");
     }
 
     fn distance(a: &str, b: &str, limit: usize) -> Option<usize> {

@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::errors::clip;
 use crate::names::decode_entities;
 use crate::points::Points;
 use crate::roster::{Adjustment, Character, Item, MainRef, Pool, RosterParts, Site, Standing};
@@ -45,13 +46,16 @@ impl ApiError {
 
 /// Parses the body of `api.php?function=points&format=json`.
 pub fn parse_points(body: &[u8]) -> Result<RosterParts, ApiError> {
+    // A byte-order mark, which some editors leave at the top of a site's PHP files, is printed
+    // before the JSON; it is not part of it.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let trimmed = body.trim_ascii_start();
     if !trimmed.starts_with(b"{") {
         return Err(ApiError::NotJson(describe_non_json(trimmed)));
     }
 
-    let document: Document =
-        serde_json::from_slice(trimmed).map_err(|err| ApiError::Malformed(err.to_string()))?;
+    let document: Document = serde_json::from_slice(trimmed)
+        .map_err(|err| ApiError::Malformed(clip(&err.to_string())))?;
     if let Some(refusal) = document.refusal() {
         return Err(refusal);
     }
@@ -197,7 +201,7 @@ impl Document {
             "access denied" => ApiError::AccessDenied,
             "function not found" => ApiError::FunctionNotFound,
             "" => ApiError::Refused("status 0 without a reason".to_owned()),
-            other => ApiError::Refused(other.to_owned()),
+            other => ApiError::Refused(clip(other)),
         })
     }
 
@@ -808,6 +812,24 @@ mod tests {
             "{message}"
         );
         assert!(!err.is_refusal());
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_json_is_skipped() {
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), &fixture("2.3")].concat();
+        let parts = parse_points(&with_bom).expect("the json after the mark reads");
+        assert_eq!(parts.characters.len(), 5);
+    }
+
+    #[test]
+    fn site_text_quoted_in_an_error_is_clipped() {
+        let flood = "x".repeat(100_000);
+        let refused = format!(r#"{{"status":0,"error":"{flood}"}}"#);
+        let malformed = format!(r#"{{"players":{{"player:1":{{"id":"{flood}"}}}}}}"#);
+        for body in [refused, malformed] {
+            let message = parse_points(body.as_bytes()).unwrap_err().to_string();
+            assert!(message.len() < 300, "{} bytes", message.len());
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use reqwest::Url;
+use tokio::io::AsyncReadExt;
 
 use crate::config::{EqdkpConfig, SourceKind, Target};
 use crate::roster::{Character, Origin, Roster, RosterParts};
@@ -284,7 +285,13 @@ impl Source {
             path: owned.clone(),
             reason,
         };
-        let bytes = tokio::fs::read(path)
+        // One byte past the cap is enough to know the file is too big, and all that is read.
+        let mut bytes = Vec::new();
+        let file = tokio::fs::File::open(path)
+            .await
+            .map_err(|err| file_error(err.to_string()))?;
+        file.take(self.max_body as u64 + 1)
+            .read_to_end(&mut bytes)
             .await
             .map_err(|err| file_error(err.to_string()))?;
         if bytes.len() > self.max_body {

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node, Selector};
 
+use crate::errors::clip;
 use crate::names::{decode_entities, fold_case};
 use crate::points::Points;
 use crate::roster::{Character, MainRef, Pool, RosterParts, Site, Standing};
@@ -476,15 +477,6 @@ fn site_name(doc: &Html) -> String {
     decode_entities(author.unwrap_or_default().trim())
 }
 
-/// Shortens page text quoted in an error, so a hostile page cannot flood the log.
-fn clip(text: &str) -> String {
-    const LIMIT: usize = 80;
-    match text.char_indices().nth(LIMIT) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
-}
-
 /// The pools of the overview's selector, or of its column tooltips when it has no selector.
 fn pools(doc: &Html, header: &[Heading]) -> Result<Vec<Pool>, PageError> {
     let mut pools = selector_pools(doc)?;
@@ -544,8 +536,15 @@ fn pool_column(header: &[Heading], pool: &Pool) -> Result<usize, PageError> {
         })
 }
 
+/// The captions of a header, for an error; a header of hundreds of columns is not a real one,
+/// so only the first few are kept.
 fn captions(header: &[Heading]) -> Vec<String> {
-    header.iter().map(|h| h.caption.clone()).collect()
+    const SHOWN: usize = 20;
+    header
+        .iter()
+        .take(SHOWN)
+        .map(|h| clip(&h.caption))
+        .collect()
 }
 
 /// The detail page must show the pool asked for: a site that ignores `mdkpid`, or does not
