@@ -170,7 +170,7 @@ const MAX_TIMEOUT: Duration = Duration::from_secs(25);
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    #[serde(default = "default_listen")]
+    #[serde(default = "default_listen", deserialize_with = "listen_addr")]
     listen: SocketAddr,
     eqdkp: RawEqdkp,
     #[serde(default)]
@@ -258,7 +258,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|err| ConfigError::Syntax {
             path: path.to_owned(),
-            message: err.to_string().trim_end().to_owned(),
+            message: syntax_message(text, &err),
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut warnings = Vec::new();
@@ -275,6 +275,75 @@ impl Config {
             warnings,
         })
     }
+}
+
+/// The parser's message, which shows the line and the value. When the value is a secret (a
+/// token or an API key, or a key whose misspelt name suggests one), the message names the key
+/// and the line and says what was expected, without the value.
+fn syntax_message(text: &str, err: &toml::de::Error) -> String {
+    let span = err.span().filter(|span| text.is_char_boundary(span.start));
+    let Some((start, key)) = span.and_then(|span| Some((span.start, key_at(text, span.start)?)))
+    else {
+        return err.to_string().trim_end().to_owned();
+    };
+    if !looks_secret(key) {
+        return err.to_string().trim_end().to_owned();
+    }
+
+    let line = text[..start].matches('\n').count() + 1;
+    format!(
+        "TOML parse error at line {line}, in the value of `{key}` (not shown: it is a secret): {}",
+        hide_quoted(err.message())
+    )
+}
+
+/// The key whose value holds byte `at`: the nearest `key = ` on its line or above it, within
+/// its table. Values that span lines (a list of tokens) belong to the key that opened them.
+fn key_at(text: &str, at: usize) -> Option<&str> {
+    let line_end = text[at..].find('\n').map_or(text.len(), |end| at + end);
+    for line in text[..line_end].lines().rev() {
+        let line = line.trim_start();
+        if line.starts_with("[[") || (line.starts_with('[') && line.trim_end().ends_with(']')) {
+            return None;
+        }
+        let Some((key, _)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        let bare = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
+        if !key.is_empty() && key.chars().all(bare) {
+            return key.rsplit('.').next();
+        }
+    }
+    None
+}
+
+fn looks_secret(key: &str) -> bool {
+    (key.contains("token") || key.contains("key")) && !key.ends_with("_file")
+}
+
+/// `message` with the values it quotes replaced by `…`: every "string", and every `number` (a
+/// key written without quotes), while `names` of keys stay.
+fn hide_quoted(message: &str) -> String {
+    let mut shown = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = &rest[open..open + 1];
+        shown.push_str(&rest[..open + 1]);
+        let inside = &rest[open + 1..];
+        let Some(close) = inside.find(quote) else {
+            shown.push('…');
+            return shown;
+        };
+        let value = &inside[..close];
+        let is_name =
+            quote == "`" && !value.starts_with(|c: char| c.is_ascii_digit() || "+-".contains(c));
+        shown.push_str(if is_name { value } else { "…" });
+        shown.push_str(quote);
+        rest = &inside[close + 1..];
+    }
+    shown.push_str(rest);
+    shown
 }
 
 impl RawEqdkp {
@@ -322,7 +391,12 @@ impl RawMattermost {
         base: &Path,
         warnings: &mut Vec<String>,
     ) -> Result<MattermostConfig, ConfigError> {
-        let mut tokens: Vec<Secret> = self.tokens.into_iter().map(Secret::new).collect();
+        // A token pasted with a stray space would never match; the file's lines are trimmed too.
+        let inline = self
+            .tokens
+            .into_iter()
+            .map(|t| Secret::new(t.trim().to_owned()));
+        let mut tokens: Vec<Secret> = inline.collect();
         if let Some(file) = self.token_file {
             let file = base.join(file);
             tokens.extend(read_secret_lines("mattermost.token_file", &file)?);
@@ -465,17 +539,29 @@ fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::E
     })
 }
 
+fn listen_addr<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SocketAddr, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.trim().parse().map_err(|_| {
+        de::Error::custom(format!(
+            "invalid address {text:?}; expected an ip address and a port, like \"127.0.0.1:8098\" \
+             or \"0.0.0.0:8098\" (not a host name)"
+        ))
+    })
+}
+
 fn size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<usize, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Size {
-        Bytes(u64),
+        Bytes(i64),
         Text(String),
+        Other(de::IgnoredAny),
     }
 
     let parsed = match Size::deserialize(deserializer)? {
         Size::Bytes(bytes) => usize::try_from(bytes).ok(),
         Size::Text(text) => parse_size(&text),
+        Size::Other(_) => None,
     };
     parsed.filter(|&bytes| bytes >= 1024).ok_or_else(|| {
         de::Error::custom(
@@ -741,5 +827,75 @@ mod tests {
         assert_eq!(parse_size("500 KiB"), Some(500 << 10));
         assert_eq!(parse_size("2048"), Some(2048));
         assert_eq!(parse_size("lots"), None);
+    }
+
+    #[test]
+    fn a_mistake_in_a_secret_names_the_key_but_never_shows_the_value() {
+        let cases = [
+            (
+                "[mattermost]\ntokens = \"tok-very-secret\"\n",
+                "tokens",
+                "expected a sequence",
+            ),
+            (
+                "[mattermost]\ntokens = [\n  \"tok-very-secret\",\n  5,\n]\n",
+                "tokens",
+                "integer",
+            ),
+            (
+                "[mattermost]\ntoken = \"tok-very-secret\"\n",
+                "token",
+                "unknown field `token`",
+            ),
+            (
+                "[eqdkp]\napi_key = \"ro-very-secret\n",
+                "api_key",
+                "invalid basic string",
+            ),
+            (
+                "[eqdkp]\napi_key = 123456789\n",
+                "api_key",
+                "expected a string",
+            ),
+        ];
+        for (tail, key, expected) in cases {
+            let message = error(&format!("listen = \"127.0.0.1:8098\"\n{tail}"));
+            assert!(!message.contains("very-secret"), "{message}");
+            assert!(!message.contains("123456789"), "{message}");
+            assert!(message.contains(&format!("`{key}`")), "{message}");
+            assert!(message.contains(expected), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_mistake_elsewhere_still_shows_the_line() {
+        let message = error("[eqdkp]\nurl = \"https://x.org/\"\ntimeuot = \"5s\"\n");
+        assert!(message.contains("timeuot = \"5s\""), "{message}");
+    }
+
+    #[test]
+    fn inline_tokens_are_trimmed() {
+        let config =
+            parse("[eqdkp]\nurl = \"https://x.org/\"\n[mattermost]\ntokens = [\" abc \"]\n")
+                .unwrap();
+        assert_eq!(config.mattermost.tokens[0].expose(), "abc");
+    }
+
+    #[test]
+    fn a_bad_listen_address_or_size_says_what_was_expected() {
+        let message = error("listen = \"localhost:80\"\n[eqdkp]\nurl = \"https://x.org/\"\n");
+        assert!(
+            message.contains("expected an ip address and a port"),
+            "{message}"
+        );
+        for size in ["-5", "1.5", "\"lots\"", "[1]"] {
+            let message = error(&format!(
+                "[eqdkp]\nurl = \"https://x.org/\"\nmax_body = {size}\n"
+            ));
+            assert!(
+                message.contains("expected a size of at least 1KiB"),
+                "{size}: {message}"
+            );
+        }
     }
 }
