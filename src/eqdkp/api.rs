@@ -816,7 +816,7 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_before_the_json_is_skipped() {
-        let with_bom = [b"\xEF\xBB\xBF".as_slice(), &fixture("2.3")].concat();
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), fixture("2.3")].concat();
         let parts = parse_points(&with_bom).expect("the json after the mark reads");
         assert_eq!(parts.characters.len(), 5);
     }
