@@ -2,6 +2,7 @@
 //! the JSON replies it reads back.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -49,8 +50,9 @@ pub enum DecodeError {
 }
 
 /// The fields of a request that the service uses; everything else Mattermost sends is
-/// ignored. Values borrow from the request body where no decoding was needed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+/// ignored. Values borrow from the request body where no decoding was needed. Its `Debug`
+/// never shows the token.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct Fields<'a> {
     /// The integration's token.
@@ -70,18 +72,30 @@ pub struct Fields<'a> {
     pub user_name: Option<Cow<'a, str>>,
 }
 
-/// A request from Mattermost, decoded and classified.
+/// A request from Mattermost, decoded, classified and already authenticated (it keeps no
+/// token).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Incoming<'a> {
     /// Slash command or webhook.
     pub kind: Kind,
-    /// The token the body carried (empty when missing).
-    pub token: Cow<'a, str>,
     /// How the user invokes the bot: `/dkp` or the trigger word.
     pub command: Cow<'a, str>,
     /// The user's Mattermost name.
     pub user_name: Cow<'a, str>,
     text: Cow<'a, str>,
+}
+
+impl fmt::Debug for Fields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let token = self.token.as_ref().map(|_| "[redacted]");
+        f.debug_struct("Fields")
+            .field("token", &token)
+            .field("command", &self.command)
+            .field("text", &self.text)
+            .field("trigger_word", &self.trigger_word)
+            .field("user_name", &self.user_name)
+            .finish()
+    }
 }
 
 /// Reads a POST body by its content type.
@@ -105,7 +119,8 @@ pub fn decode_body<'a>(
 }
 
 /// Reads form-encoded fields, from a body or a GET query string. A key sent twice keeps its
-/// first value (Mattermost repeats keys only for mention lists, which are not used). Invalid
+/// last value: a GET slash command puts Mattermost's fields after any query the admin wrote
+/// into the command's URL, and Mattermost's are the ones that count. Invalid
 /// UTF-8 in a value is replaced, as browsers do, rather than refused. Only the values used are
 /// decoded; the rest of what Mattermost sends is skipped unread.
 pub fn decode_form(form: &[u8]) -> Result<Fields<'_>, DecodeError> {
@@ -123,9 +138,7 @@ pub fn decode_form(form: &[u8]) -> Result<Fields<'_>, DecodeError> {
             b"user_name" => &mut fields.user_name,
             _ => continue,
         };
-        if slot.is_none() {
-            *slot = Some(form_value(value));
-        }
+        *slot = Some(form_value(value));
     }
     Ok(fields)
 }
@@ -174,7 +187,6 @@ impl<'a> Incoming<'a> {
         };
         Ok(Incoming {
             kind,
-            token: fields.token.unwrap_or_default(),
             command,
             user_name: fields.user_name.unwrap_or_default(),
             text: fields.text.unwrap_or_default(),
@@ -290,7 +302,6 @@ mod tests {
         assert_eq!(incoming.kind, Kind::Slash);
         assert_eq!(incoming.query(), "Zoë");
         assert_eq!(incoming.command(), "/dkp");
-        assert_eq!(incoming.token, "xr3j5x3p4pfqmx4rsqjd9fwbmo");
         assert_eq!(incoming.user_name, "alice");
     }
 
@@ -371,8 +382,16 @@ mod tests {
     }
 
     #[test]
-    fn keeps_the_first_of_repeated_keys() {
-        let fields = decode_form(b"token=a&token=b&command=%2Fdkp").unwrap();
-        assert_eq!(fields.token.as_deref(), Some("a"));
+    fn keeps_the_last_of_repeated_keys() {
+        let fields = decode_form(b"text=admin&token=a&text=Zo%C3%AB&command=%2Fdkp").unwrap();
+        assert_eq!(fields.text.as_deref(), Some("Zoë"));
+    }
+
+    #[test]
+    fn the_debug_output_of_fields_hides_the_token() {
+        let fields = decode_form(b"token=xr3j5x3p4pfqmx4rsqjd9fwbmo&command=%2Fdkp").unwrap();
+        let debug = format!("{fields:?}");
+        assert!(!debug.contains("xr3j5x3p4pfqmx4rsqjd9fwbmo"), "{debug}");
+        assert!(debug.contains("/dkp"), "{debug}");
     }
 }

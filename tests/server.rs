@@ -17,7 +17,7 @@ use mattermost_eqdkp::server::App;
 use mattermost_eqdkp::server::routes::routes;
 use mattermost_eqdkp::standings::{Reader, Standings};
 use serde_json::Value;
-use warp::http::Response;
+use warp::http::{HeaderValue, Response};
 use warp::hyper::body::Bytes;
 
 const SLASH_TOKEN: &str = "xr3j5x3p4pfqmx4rsqjd9fwbmo";
@@ -236,6 +236,23 @@ async fn a_get_slash_command_reads_the_query_after_the_admins_own() {
 }
 
 #[tokio::test]
+async fn mattermosts_fields_win_over_the_same_keys_in_the_admins_query() {
+    let service = Service::new("");
+    let query = format!(
+        "/dkp?text=Brynja&user_name=admin&{}",
+        slash_body(SLASH_TOKEN, "Quillan")
+    );
+    let request = warp::test::request()
+        .method("GET")
+        .path(&query)
+        .header("Authorization", format!("Token {SLASH_TOKEN}"));
+    let response = service.send(request).await;
+    assert_json_200(&response);
+    let text = json(&response)["text"].as_str().unwrap().to_owned();
+    assert!(text.starts_with("**Quillan**"), "{text}");
+}
+
+#[tokio::test]
 async fn a_webhook_form_post_gets_a_public_reply_without_the_trigger_word() {
     let service = Service::new("");
     let response = service
@@ -402,6 +419,17 @@ async fn a_webhook_cannot_authenticate_with_a_header() {
 }
 
 #[tokio::test]
+async fn an_authorization_header_that_is_not_text_does_not_hide_the_body_token() {
+    let service = Service::new("");
+    let query = format!("/dkp?{}", slash_body(SLASH_TOKEN, "Brynja"));
+    let request = warp::test::request().method("GET").path(&query).header(
+        "Authorization",
+        HeaderValue::from_bytes(b"Token \xe9").unwrap(),
+    );
+    assert_json_200(&service.send(request).await);
+}
+
+#[tokio::test]
 async fn a_slash_command_may_carry_its_token_only_in_the_header() {
     let service = Service::new("");
     let body = "command=%2Fdkp&text=Brynja&token=";
@@ -463,6 +491,17 @@ async fn requests_that_are_not_from_mattermost_get_4xx_json() {
                 .header("Content-Type", "application/json")
                 .body(vec![b' '; 70 * 1024]),
             413,
+        ),
+        (
+            warp::test::request()
+                .method("POST")
+                .path("/dkp")
+                .header(
+                    "Content-Type",
+                    HeaderValue::from_bytes(b"application/json\xff").unwrap(),
+                )
+                .body("{}"),
+            400,
         ),
     ];
     for (request, status) in cases {

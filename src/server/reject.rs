@@ -84,16 +84,18 @@ fn classify(rejection: &Rejection) -> (StatusCode, String) {
             "a content-length header is required".to_owned(),
         );
     }
-    if rejection.find::<reject::MethodNotAllowed>().is_some() {
-        return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method not allowed on this route".to_owned(),
-        );
-    }
+    // A path served by several methods collects a "method not allowed" from each route the
+    // request did not take, so that is the answer only when nothing more specific went wrong.
     if rejection.find::<reject::InvalidHeader>().is_some() {
         return (
             StatusCode::BAD_REQUEST,
             "a header could not be read".to_owned(),
+        );
+    }
+    if rejection.find::<reject::MethodNotAllowed>().is_some() {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method not allowed on this route".to_owned(),
         );
     }
     (

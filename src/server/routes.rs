@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use warp::http::HeaderValue;
-use warp::http::header::CONTENT_TYPE;
+use warp::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use warp::hyper::body::Bytes;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
@@ -65,7 +65,7 @@ fn post(app: Arc<App>) -> impl Filter<Extract = (Response,), Error = Rejection> 
         .and(warp::post())
         .and(warp::body::content_length_limit(MAX_BODY))
         .and(warp::header::optional::<String>("content-type"))
-        .and(warp::header::optional::<String>("authorization"))
+        .and(authorization())
         .and(warp::addr::remote())
         .and(warp::body::bytes())
         .and(with_app(app))
@@ -83,13 +83,23 @@ fn get(app: Arc<App>) -> impl Filter<Extract = (Response,), Error = Rejection> +
     warp::path!("dkp")
         .and(warp::get())
         .and(query)
-        .and(warp::header::optional::<String>("authorization"))
+        .and(authorization())
         .and(warp::addr::remote())
         .and(with_app(app))
         .and_then(|query: String, authorization, peer, app| async move {
             let fields = mattermost::decode_form(query.as_bytes());
             handle(app, fields, authorization, peer).await
         })
+}
+
+/// The `Authorization` header as sent, if any. It is read raw rather than as text, so that a
+/// header that is not valid text counts as missing instead of refusing a request whose body
+/// carries a good token.
+fn authorization() -> impl Filter<Extract = (Option<HeaderValue>,), Error = Infallible> + Clone {
+    warp::header::value(AUTHORIZATION.as_str())
+        .map(Some)
+        .or(warp::any().map(|| None))
+        .unify()
 }
 
 fn with_app(app: Arc<App>) -> impl Filter<Extract = (Arc<App>,), Error = Infallible> + Clone {
@@ -100,7 +110,7 @@ fn with_app(app: Arc<App>) -> impl Filter<Extract = (Arc<App>,), Error = Infalli
 async fn handle(
     app: Arc<App>,
     fields: Result<Fields<'_>, DecodeError>,
-    authorization: Option<String>,
+    authorization: Option<HeaderValue>,
     peer: Option<SocketAddr>,
 ) -> Result<Response, Rejection> {
     let invalid = |app: &App| app.metrics.request(RequestKind::Unknown, Outcome::Invalid);
@@ -111,7 +121,8 @@ async fn handle(
             other => reject::bad_request(other),
         }
     })?;
-    if !authenticated(&app, &fields, authorization.as_deref()) {
+    let authorization = authorization.as_ref().and_then(|value| value.to_str().ok());
+    if !authenticated(&app, &fields, authorization) {
         let kind = guess_kind(&fields);
         app.metrics.request(kind, Outcome::Unauthorized);
         let peer = peer.map_or_else(|| "unknown".to_owned(), |addr| addr.to_string());
