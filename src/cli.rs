@@ -3,15 +3,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use tokio::sync::oneshot;
 
 use crate::config::{Config, ConfigError};
 use crate::eqdkp::{FetchError, Source};
 use crate::lookup::{Lookup, Question, Settings, Surface};
 use crate::roster::Roster;
-use crate::server::{self, App, ServeError};
+use crate::server::{self, App, ServeError, Serving};
 use crate::standings::Standings;
 
 /// Answers Mattermost `/dkp` slash commands and outgoing webhooks with DKP from an
@@ -85,7 +86,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    match cli.command {
+    let result = match cli.command {
         Command::Serve { config } => runtime.block_on(serve(config)),
         Command::Lookup {
             config,
@@ -93,7 +94,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
             query,
         } => runtime.block_on(lookup(config, user, query)),
         Command::Check { config } => runtime.block_on(check(config)),
-    }
+    };
+
+    // A read of the site still parsing on a blocking thread must not hold up the exit.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result
 }
 
 /// The parts every command builds from a config.
@@ -113,7 +118,12 @@ async fn serve(path: PathBuf) -> Result<ExitCode, CliError> {
     let lookup = Lookup::new(Arc::clone(&standings), Settings::from(&config));
     let app = Arc::new(App::new(&config, lookup));
 
-    let (addr, running) = server::bind(app, config.listen, config.tls.as_ref(), shutdown_signal())?;
+    let (stop_tx, stop_rx) = oneshot::channel();
+    let stop = async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(());
+    };
+    let (addr, running) = server::bind(app, config.listen, config.tls.as_ref(), stop)?;
     let scheme = if config.tls.is_some() {
         "https"
     } else {
@@ -128,9 +138,27 @@ async fn serve(path: PathBuf) -> Result<ExitCode, CliError> {
 
     // Read the site once now, so the first user does not wait for it.
     standings.refresh_in_background();
-    running.await;
+    // A look-up in flight waits at most for one read of the site; a client that stalls in the
+    // middle of its request would otherwise hold the stop until systemd kills the service.
+    let grace = config.eqdkp.timeout + Duration::from_secs(2);
+    finish(running, stop_rx, grace).await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Serves until a stop is asked for, then lets the requests in flight finish for at most
+/// `grace`.
+async fn finish(mut running: Serving, stop: oneshot::Receiver<()>, grace: Duration) {
+    tokio::select! {
+        () = &mut running => return,
+        _ = stop => {}
+    }
+    if tokio::time::timeout(grace, running).await.is_err() {
+        tracing::warn!(
+            ?grace,
+            "stopping with requests still unfinished after the grace period"
+        );
+    }
 }
 
 fn warn_about(config: &Config) {

@@ -17,11 +17,16 @@ const TOKEN: &str = "xr3j5x3p4pfqmx4rsqjd9fwbmo";
 
 /// Starts `mattermost-eqdkp serve` on a free port and returns it with the address it reports.
 fn serve(site_url: &str, name: &str) -> (Child, SocketAddr, std::path::PathBuf) {
+    serve_with(site_url, name, "")
+}
+
+/// `serve` with more `[eqdkp]` settings.
+fn serve_with(site_url: &str, name: &str, eqdkp: &str) -> (Child, SocketAddr, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("mmeqdkp-shutdown-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let config = dir.join("config.toml");
     let text = format!(
-        "listen = \"127.0.0.1:0\"\n[eqdkp]\nurl = \"{site_url}\"\nsource = \"api\"\n\
+        "listen = \"127.0.0.1:0\"\n[eqdkp]\nurl = \"{site_url}\"\nsource = \"api\"\n{eqdkp}\n\
          [mattermost]\ntokens = [\"{TOKEN}\"]\n"
     );
     std::fs::write(&config, text).unwrap();
@@ -107,4 +112,33 @@ async fn sigterm_finishes_requests_in_flight_and_exits_0() {
 #[tokio::test]
 async fn sigint_finishes_requests_in_flight_and_exits_0() {
     in_flight_request_survives("INT").await;
+}
+
+#[tokio::test]
+async fn a_client_that_stalls_mid_request_does_not_hold_the_stop() {
+    let site = StandIn::start(SiteConfig::new(reference())).await;
+    let (mut child, addr, dir) = serve_with(&site.url(), "stalled", "timeout = \"1s\"");
+
+    // Ten of the fifty bytes the headers announce, and then nothing.
+    let mut stalled = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = "POST /dkp HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                Content-Length: 50\r\n\r\ntoken=abcd";
+    tokio::io::AsyncWriteExt::write_all(&mut stalled, head.as_bytes())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    signal(&child, "TERM");
+
+    // The grace period is the site timeout and two seconds; the stall would last for ever.
+    let exit = tokio::time::timeout(
+        Duration::from_secs(15),
+        tokio::task::spawn_blocking(move || child.wait()),
+    )
+    .await
+    .expect("the service stops despite the stalled client")
+    .unwrap()
+    .unwrap();
+    assert!(exit.success(), "exit status {exit:?}");
+    drop(stalled);
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -86,6 +86,10 @@ pub fn bind(
         addr,
         reason: crate::errors::chain(&err),
     };
+    // TODO: warp 0.3 sets no read timeout on headers or bodies, so a client that stalls in
+    // the middle of a request keeps its connection open until it gives up (a stop no longer
+    // waits for it: see `cli::finish`). Revisit when moving to hyper 1's server, whose builder
+    // takes a header read timeout; until then the README's reverse proxy covers exposed hosts.
     let server = warp::serve(routes::routes(app));
     match tls {
         None => {
