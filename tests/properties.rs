@@ -55,6 +55,11 @@ fn hostile_text() -> impl Strategy<Value = String> {
         "public",
         "\u{200b}",
         "\u{2028}",
+        "\u{2424}",
+        "&",
+        "&#64;channel",
+        "&#x40;here",
+        "&commat;all",
         "#",
         "a",
         "b",
@@ -67,7 +72,9 @@ fn hostile_text() -> impl Strategy<Value = String> {
 }
 
 /// Whether every `@` is followed by the zero-width space that stops Mattermost's mention
-/// scanner, and no `<` survives to form `<!channel>` or a Slack-style link.
+/// scanner, no `&` can start an entity (`&#64;` is an `@` to Mattermost), no `<` survives to
+/// form `<!channel>` or a Slack-style link, and no `␤` (a line break to the web client) is
+/// left.
 fn no_live_mention(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let ats_defused = chars
@@ -75,7 +82,10 @@ fn no_live_mention(text: &str) -> bool {
         .enumerate()
         .filter(|(_, c)| **c == '@')
         .all(|(i, _)| chars.get(i + 1) == Some(&'\u{200b}'));
-    ats_defused && !text.contains('<')
+    let no_entity = chars
+        .windows(2)
+        .all(|pair| pair[0] != '&' || !(pair[1] == '#' || pair[1].is_ascii_alphabetic()));
+    ats_defused && no_entity && !text.contains('<') && !text.contains('\u{2424}')
 }
 
 /// The cell separators of a table line: pipes not escaped by a backslash.
@@ -277,6 +287,7 @@ proptest! {
 fn the_checks_themselves_catch_broken_output() {
     assert!(!no_live_mention("hi @channel"));
     assert!(!no_live_mention("<!here>"));
+    assert!(!no_live_mention("&#64;channel"));
     assert!(no_live_mention("hi @\u{200b}channel"));
     assert!(!tables_well_formed(
         "| a | b |\n| :-- | :-- |\n| x | y | z |\n"

@@ -388,7 +388,7 @@ async fn too_long_an_answer_says_how_many_rows_were_left_out() {
     if shown < total {
         let last = answer.posts.last().unwrap();
         assert!(
-            last.contains(&format!("…and {} more rows left out", total - shown)),
+            last.contains(&format!("…and {} more lines left out", total - shown)),
             "{last}"
         );
     }
@@ -404,6 +404,38 @@ async fn a_webhook_answer_stays_short_and_points_to_the_slash_command() {
     assert!(
         answer.posts[0]
             .contains("…and 40 more not shown here; the slash command shows every row privately.")
+    );
+}
+
+#[tokio::test]
+async fn help_keeps_the_visibility_asked_for_but_a_webhook_stays_public() {
+    let lookup = demo();
+    let public = ask_as(&lookup, "public help", "alice", Surface::Slash).await;
+    assert_eq!(public.visibility, Some(Visibility::Public));
+    assert!(public.posts[0].contains("**DKP look-up**"));
+
+    let webhook = ask_as(&lookup, "private help", "alice", Surface::Webhook).await;
+    assert!(
+        webhook.posts[0].starts_with("A trigger word always answers in public"),
+        "{:?}",
+        webhook.posts
+    );
+}
+
+#[tokio::test]
+async fn a_webhooks_unusual_trigger_word_shows_as_typed_in_help() {
+    let lookup = demo();
+    let question = Question {
+        text: "help",
+        command: "get_dkp",
+        user_name: "alice",
+        surface: Surface::Webhook,
+    };
+    let answer = lookup.answer(&question).await;
+    assert!(
+        answer.posts[0].contains("| `get_dkp NAME` |"),
+        "{}",
+        answer.posts[0]
     );
 }
 

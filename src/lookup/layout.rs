@@ -22,6 +22,8 @@ pub struct Limits {
     pub max_posts: usize,
     /// Table rows per reply, when a short answer is wanted (public webhook replies).
     pub max_rows: Option<usize>,
+    /// Paragraphs per reply (such as "no character named …" lines), for the same reason.
+    pub max_paragraphs: Option<usize>,
 }
 
 /// Mattermost's limit on a post, in characters.
@@ -33,13 +35,15 @@ impl Limits {
         post_chars: MAX_POST_CHARS,
         max_posts: 10,
         max_rows: None,
+        max_paragraphs: None,
     };
 
-    /// Webhook replies are public, so they stay short: one post, a few rows.
+    /// Webhook replies are public, so they stay short: one post, a few rows and paragraphs.
     pub const WEBHOOK: Limits = Limits {
         post_chars: MAX_POST_CHARS,
         max_posts: 1,
         max_rows: Some(10),
+        max_paragraphs: Some(6),
     };
 }
 
@@ -47,7 +51,8 @@ impl Limits {
 const NOTE_ROOM: usize = 400;
 
 /// Packs `blocks` into posts: `lead` opens the first post, `footer` closes the last, and when
-/// rows had to be left out, `overflow(n)` says so before the footer.
+/// rows or paragraphs had to be left out, `overflow(n)` says how many before the footer. Once
+/// something is left out, everything after it is too, so "n more" means the last n.
 pub fn pack(
     lead: Option<&str>,
     blocks: Vec<Block>,
@@ -66,7 +71,8 @@ pub fn pack(
         budget,
         limits,
         rows_placed: 0,
-        rows_left: 0,
+        paragraphs_placed: 0,
+        left_out: 0,
     };
     if let Some(lead) = lead {
         packer.text(lead);
@@ -87,20 +93,28 @@ struct Packer {
     budget: usize,
     limits: Limits,
     rows_placed: usize,
-    rows_left: usize,
+    paragraphs_placed: usize,
+    left_out: usize,
 }
 
 impl Packer {
     fn text(&mut self, text: &str) {
         let text = text.trim_end();
-        if self.rows_left > 0 || text.is_empty() {
+        if text.is_empty() {
             return;
         }
-        if self.current_chars > 0 && self.current_chars + chars(text) + 2 > self.budget {
-            self.next_post();
+        let allowed = self
+            .limits
+            .max_paragraphs
+            .is_none_or(|max| self.paragraphs_placed < max);
+        let needed = chars(text) + 2;
+        if self.left_out > 0 || !allowed || !self.make_room(needed, needed) {
+            self.left_out += 1;
+            return;
         }
         self.push(text);
         self.push("\n\n");
+        self.paragraphs_placed += 1;
     }
 
     fn table(&mut self, table: &Table) {
@@ -108,23 +122,19 @@ impl Packer {
         let head_chars = chars(head);
         let mut open = false;
         for (index, line) in table.lines().enumerate() {
-            let line_chars = chars(line);
-            let row_allowed = self
+            let allowed = self
                 .limits
                 .max_rows
                 .is_none_or(|max| self.rows_placed < max);
-            let needs_post =
-                self.current_chars + line_chars + if open { 0 } else { head_chars } > self.budget;
-            let post_allowed = !needs_post || self.posts.len() + 1 < self.limits.max_posts;
-            if self.rows_left > 0 || !row_allowed || !post_allowed {
-                self.rows_left += table.len() - index;
+            let posts_before = self.posts.len();
+            let in_a_new_post = head_chars + chars(line);
+            let here = if open { chars(line) } else { in_a_new_post };
+            let placed = self.left_out == 0 && allowed && self.make_room(here, in_a_new_post);
+            if !placed {
+                self.left_out += table.len() - index;
                 break;
             }
-            if needs_post && self.current_chars > 0 {
-                self.next_post();
-                open = false;
-            }
-            if !open {
+            if !open || self.posts.len() > posts_before {
                 self.push(head);
                 open = true;
             }
@@ -134,6 +144,22 @@ impl Packer {
         if open {
             self.push("\n");
         }
+    }
+
+    /// Makes room for a piece that takes `here` characters in the current post, or `fresh` in
+    /// a new one, starting that post when the current one is too full and another is allowed.
+    /// False when there is no room: the post limit is reached, or the piece would not fit even
+    /// in an empty post.
+    fn make_room(&mut self, here: usize, fresh: usize) -> bool {
+        if self.current_chars + here <= self.budget {
+            return true;
+        }
+        let another = self.posts.len() + 1 < self.limits.max_posts;
+        if self.current_chars == 0 || fresh > self.budget || !another {
+            return false;
+        }
+        self.next_post();
+        true
     }
 
     fn push(&mut self, text: &str) {
@@ -148,8 +174,8 @@ impl Packer {
     }
 
     fn finish(mut self, footer: &str, overflow: impl Fn(usize) -> String) -> Vec<String> {
-        if self.rows_left > 0 {
-            let note = overflow(self.rows_left);
+        if self.left_out > 0 {
+            let note = overflow(self.left_out);
             self.push(&note);
             self.push("\n\n");
         }
@@ -266,5 +292,38 @@ mod tests {
             |n| n.to_string(),
         );
         assert!(posts[0].starts_with("⚠️ stale\n\n| Character"));
+    }
+
+    #[test]
+    fn a_webhook_reply_never_spills_into_a_second_post() {
+        let problems: Vec<Block> = (0..400)
+            .map(|i| Block::Text(format!("No character named “{}”.", "x".repeat(40 + i % 7))))
+            .chain([Block::Table(table(3))])
+            .collect();
+        let posts = pack(None, problems, "_footer_", Limits::WEBHOOK, |n| {
+            format!("{n} more")
+        });
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].matches("No character named").count(), 6);
+        assert!(posts[0].contains("397 more"), "394 lines and 3 rows");
+        assert!(posts[0].ends_with("_footer_"));
+    }
+
+    #[test]
+    fn a_piece_too_big_for_any_post_is_left_out_not_sent() {
+        let huge = "y".repeat(MAX_POST_CHARS);
+        let posts = pack(
+            None,
+            vec![
+                Block::Text("intro".into()),
+                Block::Text(huge),
+                Block::Table(table(2)),
+            ],
+            "_footer_",
+            Limits::SLASH,
+            |n| format!("{n} left out"),
+        );
+        assert!(posts.iter().all(|p| p.chars().count() <= MAX_POST_CHARS));
+        assert!(posts.last().unwrap().contains("3 left out"), "{posts:?}");
     }
 }

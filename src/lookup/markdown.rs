@@ -95,12 +95,15 @@ fn write_row(out: &mut String, cells: &[&dyn Display], columns: usize) {
 }
 
 /// Makes text from a user or from the site safe to show inline or in a table cell:
-/// - line breaks and other control characters become spaces, so a row stays one line;
+/// - line breaks and other control characters become spaces, so a row stays one line (also
+///   `␤`, which Mattermost's web client turns into a line break);
 /// - `|` is escaped, so it cannot split a cell;
 /// - `<` and `>` become look-alikes, so neither `<!channel>` nor a `<url|label>` link rewrite
 ///   (which Mattermost applies to webhook replies) can form;
 /// - `@` is followed by a zero-width space, which ends the word Mattermost scans for
 ///   mentions (`@channel`, `@all`, `@here`, `@someone`) and shows nothing;
+/// - so is an `&` that could start an entity, since Mattermost decodes `&#64;channel` into a
+///   mention before it scans;
 /// - markdown emphasis, links and code marks are escaped so the text shows as typed.
 pub fn inline(text: &str) -> String {
     let mut safe = String::with_capacity(text.len() + 8);
@@ -119,6 +122,7 @@ pub fn push_inline_display(out: &mut String, value: &dyn Display) {
         out,
         pending_space: false,
         started: false,
+        after_ampersand: false,
     };
     // Writing into a String cannot fail, and a Display impl that fails leaves what it wrote.
     let _ = write!(escaper, "{value}");
@@ -130,24 +134,33 @@ struct Escaper<'a> {
     out: &'a mut String,
     pending_space: bool,
     started: bool,
+    after_ampersand: bool,
 }
 
 impl Write for Escaper<'_> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
         for c in text.chars() {
-            let blank = c.is_whitespace() || c.is_control() || c == '\u{2028}' || c == '\u{2029}';
-            if blank {
+            let blank = c.is_whitespace() || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+            if blank || c == '\u{2424}' {
                 self.pending_space = self.started;
+                self.after_ampersand = false;
                 continue;
             }
             if std::mem::take(&mut self.pending_space) {
                 self.out.push(' ');
+            }
+            if std::mem::take(&mut self.after_ampersand) && (c == '#' || c.is_ascii_alphabetic()) {
+                self.out.push('\u{200B}');
             }
             self.started = true;
             match c {
                 '<' => self.out.push('＜'),
                 '>' => self.out.push('＞'),
                 '@' => self.out.push_str("@\u{200B}"),
+                '&' => {
+                    self.out.push('&');
+                    self.after_ampersand = true;
+                }
                 '|' | '\\' | '*' | '_' | '`' | '~' | '[' | ']' => {
                     self.out.push('\\');
                     self.out.push(c);
@@ -157,6 +170,27 @@ impl Write for Escaper<'_> {
         }
         Ok(())
     }
+}
+
+/// `text` as an inline code span, for commands and their examples: shown as typed, and never
+/// a mention (Mattermost skips code spans when it looks for them). What would end the span,
+/// split a table cell or form a Slack-style link (a backtick, `|`, `<`, `>`, a line break)
+/// becomes a look-alike or a space.
+pub fn code(text: &str) -> String {
+    let mut span = String::with_capacity(text.len() + 2);
+    span.push('`');
+    for c in text.trim().chars() {
+        match c {
+            '`' => span.push('ˋ'),
+            '|' => span.push('│'),
+            '<' => span.push('＜'),
+            '>' => span.push('＞'),
+            c if c.is_whitespace() || c.is_control() || c == '\u{2424}' => span.push(' '),
+            c => span.push(c),
+        }
+    }
+    span.push('`');
+    span
 }
 
 /// Like [`inline`], but cut to at most `max` characters first (with `…`), for echoing back
@@ -223,6 +257,27 @@ mod tests {
             );
             assert!(!safe.contains("@s") && !safe.contains('<'), "{safe}");
         }
+    }
+
+    #[test]
+    fn entities_cannot_spell_a_mention() {
+        assert_eq!(inline("&#64;channel"), "&\u{200B}#64;channel");
+        assert_eq!(inline("&commat;here"), "&\u{200B}commat;here");
+        assert_eq!(inline("Luclin & Velious"), "Luclin & Velious");
+        let mut split = String::new();
+        push_inline_display(&mut split, &format_args!("{}{}", "&", "#x40;all"));
+        assert_eq!(split, "&\u{200B}#x40;all", "across two writes");
+    }
+
+    #[test]
+    fn the_web_clients_line_break_sign_cannot_break_a_row() {
+        assert_eq!(inline("Kunark\u{2424}Classics"), "Kunark Classics");
+    }
+
+    #[test]
+    fn code_spans_show_commands_as_typed() {
+        assert_eq!(code("get_dkp help"), "`get_dkp help`");
+        assert_eq!(code(" a`b|c<d>\ne "), "`aˋb│c＜d＞ e`");
     }
 
     #[test]

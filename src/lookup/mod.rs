@@ -20,7 +20,7 @@ use crate::names::fold_case;
 use crate::roster::Roster;
 use crate::standings::{Snapshot, Standings};
 use layout::{Block, Limits};
-use markdown::{inline, quoted};
+use markdown::{code, inline, quoted};
 use matcher::{Match, Pick};
 use memo::Memo;
 use query::{Action, Query, Visibility};
@@ -118,19 +118,21 @@ impl Lookup {
         let query = match query::parse(question.text) {
             Ok(query) => query,
             Err(err) => {
-                return single(format!(
-                    "{err}. `{} help` shows what works.",
-                    question.command
-                ));
+                let help = code(&format!("{} help", question.command));
+                return single(format!("{err}. {help} shows what works."));
             }
         };
-        if query.action == Action::Help {
-            return single(usage(question.command));
-        }
         if question.surface == Surface::Webhook && query.visibility == Some(Visibility::Private) {
             let text =
                 "A trigger word always answers in public; the slash command answers privately.";
             return single(text.to_owned());
+        }
+        if query.action == Action::Help {
+            return Arc::new(Answer {
+                posts: vec![usage(question.command)],
+                visibility: query.visibility,
+                ..Answer::default()
+            });
         }
 
         let snapshot = self.standings.get().await;
@@ -367,6 +369,7 @@ fn pool(roster: &Roster, typed: &str) -> Result<usize, String> {
                 or_list(&some)
             ))
         }
+        Pick::Nothing if names.is_empty() => Err("The site has no points pools.".to_owned()),
         Pick::Nothing => Err(format!(
             "No pool named “{}”. The pools are {}.",
             quoted(typed, ECHO_LIMIT),
@@ -467,7 +470,7 @@ fn lay_out(
             format!("…and {left} more not shown here; the slash command shows every row privately.")
         }
         _ => format!(
-            "…and {left} more rows left out; narrow the query with `top N`, `class` or `pool:`."
+            "…and {left} more lines left out; narrow the query with `top N`, `class` or `pool:`."
         ),
     };
     layout::pack(
@@ -493,21 +496,57 @@ fn unavailable(problem: Option<&FetchError>) -> String {
 
 /// Every form of the query language, with an example.
 pub fn usage(command: &str) -> String {
-    let c = inline(command);
-    format!(
-        "**DKP look-up**: shows DKP as the guild's EQDKP-Plus site has them.\n\n\
-         | Type | To see | Example |\n\
-         | :-- | :-- | :-- |\n\
-         | `{c} NAME` | one character, every pool | `{c} zoë` |\n\
-         | `{c} NAME NAME…` | several characters in one table | `{c} zoe tarnk rallos` |\n\
-         | `{c} top [N] [CLASS]` | the N (10) highest, active characters | `{c} top 5 cleric` |\n\
-         | `{c} class CLASS` | every character of a class | `{c} class ench` |\n\
-         | `{c} items NAME` | items won and adjustments | `{c} items zoë` |\n\
-         | `{c} me` (or nothing) | your own characters | `{c} me` |\n\
-         | `pool:NAME` anywhere | only that pool | `{c} top pool:luclin` |\n\
-         | `public` / `private` first | show this reply to the channel / only to you | `{c} public top 3` |\n\
-         | `{c} help` | this help | |\n\n\
-         Names ignore case and accents, and a unique beginning is enough. Quote a name that \
-         has a space or is one of the words above: `{c} \"Top\"`."
-    )
+    let typed = |rest: &str| code(&format!("{command} {rest}"));
+    let forms = [
+        (typed("NAME"), "one character, every pool", typed("zoë")),
+        (
+            typed("NAME NAME…"),
+            "several characters in one table",
+            typed("zoe tarnk rallos"),
+        ),
+        (
+            typed("top [N] [CLASS]"),
+            "the N (10) highest, active characters",
+            typed("top 5 cleric"),
+        ),
+        (
+            typed("class CLASS"),
+            "every character of a class",
+            typed("class ench"),
+        ),
+        (
+            typed("items NAME"),
+            "items won and adjustments",
+            typed("items zoë"),
+        ),
+        (
+            format!("{} (or nothing)", typed("me")),
+            "your own characters",
+            typed("me"),
+        ),
+        (
+            format!("{} anywhere", code("pool:NAME")),
+            "only that pool",
+            typed("top pool:luclin"),
+        ),
+        (
+            format!("{} / {} first", code("public"), code("private")),
+            "show this reply to the channel / only to you",
+            typed("public top 3"),
+        ),
+        (typed("help"), "this help", String::new()),
+    ];
+
+    let mut text = "**DKP look-up**: shows DKP as the guild's EQDKP-Plus site has them.\n\n\
+                    | Type | To see | Example |\n| :-- | :-- | :-- |\n"
+        .to_owned();
+    for (form, meaning, example) in forms {
+        text.push_str(&format!("| {form} | {meaning} | {example} |\n"));
+    }
+    text.push_str(&format!(
+        "\nNames ignore case and accents, and a unique beginning is enough. Quote a name that has \
+         a space or is one of the words above: {}.",
+        typed("\"Top\"")
+    ));
+    text
 }
