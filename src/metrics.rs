@@ -37,11 +37,14 @@ impl Histogram {
     }
 
     fn write(&self, out: &mut String, name: &str, labels: &str) {
+        // An observation made while this runs may be in some counters and not yet in others;
+        // carrying the running maximum keeps the buckets cumulative, as Prometheus requires.
+        let mut cumulative = 0;
         for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
-            let n = bucket.load(Ordering::Relaxed);
-            let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {n}");
+            cumulative = bucket.load(Ordering::Relaxed).max(cumulative);
+            let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {cumulative}");
         }
-        let count = self.count();
+        let count = self.count().max(cumulative);
         let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
         let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {count}");
         let _ = writeln!(out, "{name}_sum{{{labels}}} {sum}");
