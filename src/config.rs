@@ -435,10 +435,14 @@ fn site_url(text: &str) -> Result<Url, ConfigError> {
             "the site root without ?query or #fragment",
         ));
     }
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
+    // An officer may paste the address of a page rather than of the folder that holds it.
+    let path = url.path().trim_end_matches('/');
+    let folder = ["/index.php", "/api.php"]
+        .iter()
+        .find_map(|page| path.strip_suffix(page))
+        .unwrap_or(path);
+    let folder = format!("{folder}/");
+    url.set_path(&folder);
     Ok(url)
 }
 
@@ -896,6 +900,23 @@ mod tests {
                 message.contains("expected a size of at least 1KiB"),
                 "{size}: {message}"
             );
+        }
+    }
+
+    #[test]
+    fn a_pasted_page_address_becomes_its_folder() {
+        for url in [
+            "https://x.org/eqdkp/index.php",
+            "https://x.org/eqdkp/index.php/",
+            "https://x.org/eqdkp/api.php",
+            "https://x.org/eqdkp",
+            "https://x.org/eqdkp/",
+        ] {
+            let config = parse(&format!("[eqdkp]\nurl = \"{url}\"\n")).unwrap();
+            let Target::Site(site) = config.eqdkp.target else {
+                panic!("a site")
+            };
+            assert_eq!(site.as_str(), "https://x.org/eqdkp/", "{url}");
         }
     }
 }

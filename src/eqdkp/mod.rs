@@ -305,10 +305,17 @@ impl Source {
         .await
     }
 
-    /// What the service reads, for start-up logs: the site or file and the interface.
+    /// What the service reads, for start-up logs: the site or file and the interface. A
+    /// password in the url (for a site behind basic authentication) is not shown.
     pub fn describe(&self) -> String {
         match &self.target {
-            Target::Site(url) => format!("{url} (source: {})", self.kind),
+            Target::Site(url) => {
+                let mut shown = url.clone();
+                if shown.password().is_some() {
+                    let _ = shown.set_password(Some("redacted"));
+                }
+                format!("{shown} (source: {})", self.kind)
+            }
             Target::File(path) => format!("{} (saved api answer)", path.display()),
         }
     }
@@ -340,4 +347,21 @@ where
     tokio::task::spawn_blocking(parse)
         .await
         .map_err(|_| FetchError::Crashed)?
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::Source;
+    use crate::config::Config;
+
+    #[test]
+    fn the_description_hides_a_password_in_the_url() {
+        let text = "[eqdkp]\nurl = \"https://officer:hunter2@x.org/eqdkp/\"\n";
+        let config = Config::parse(text, Path::new("/etc/c.toml")).unwrap();
+        let described = Source::new(&config.eqdkp).unwrap().describe();
+        assert!(!described.contains("hunter2"), "{described}");
+        assert!(described.contains("officer"), "{described}");
+    }
 }
