@@ -92,12 +92,10 @@ fn get(app: Arc<App>) -> impl Filter<Extract = (Response,), Error = Rejection> +
         })
 }
 
-/// The `Authorization` header as sent, if any. It is read raw rather than as text, so that a
-/// header that is not valid text counts as missing instead of refusing a request whose body
-/// carries a good token.
-fn authorization() -> impl Filter<Extract = (Option<HeaderValue>,), Error = Infallible> + Clone {
-    warp::header::value(AUTHORIZATION.as_str())
-        .map(Some)
+/// The `Authorization` header, if any. One that is not valid text counts as missing instead
+/// of refusing a request whose body carries a good token.
+fn authorization() -> impl Filter<Extract = (Option<String>,), Error = Infallible> + Clone {
+    warp::header::optional(AUTHORIZATION.as_str())
         .or(warp::any().map(|| None))
         .unify()
 }
@@ -110,7 +108,7 @@ fn with_app(app: Arc<App>) -> impl Filter<Extract = (Arc<App>,), Error = Infalli
 async fn handle(
     app: Arc<App>,
     fields: Result<Fields<'_>, DecodeError>,
-    authorization: Option<HeaderValue>,
+    authorization: Option<String>,
     peer: Option<SocketAddr>,
 ) -> Result<Response, Rejection> {
     let invalid = |app: &App| app.metrics.request(RequestKind::Unknown, Outcome::Invalid);
@@ -121,8 +119,7 @@ async fn handle(
             other => reject::bad_request(other),
         }
     })?;
-    let authorization = authorization.as_ref().and_then(|value| value.to_str().ok());
-    if !authenticated(&app, &fields, authorization) {
+    if !authenticated(&app, &fields, authorization.as_deref()) {
         let kind = guess_kind(&fields);
         app.metrics.request(kind, Outcome::Unauthorized);
         let peer = peer.map_or_else(|| "unknown".to_owned(), |addr| addr.to_string());
