@@ -281,14 +281,12 @@ impl Config {
 /// token or an API key, or a key whose misspelt name suggests one), the message names the key
 /// and the line and says what was expected, without the value.
 fn syntax_message(text: &str, err: &toml::de::Error) -> String {
-    let span = err.span().filter(|span| text.is_char_boundary(span.start));
-    let Some((start, key)) = span.and_then(|span| Some((span.start, key_at(text, span.start)?)))
-    else {
+    let start = err.span().map(|span| span.start);
+    let start = start.filter(|&start| text.is_char_boundary(start));
+    let secret = start.and_then(|start| Some((start, key_at(text, start)?)));
+    let Some((start, key)) = secret.filter(|(_, key)| looks_secret(key)) else {
         return err.to_string().trim_end().to_owned();
     };
-    if !looks_secret(key) {
-        return err.to_string().trim_end().to_owned();
-    }
 
     let line = text[..start].matches('\n').count() + 1;
     format!(
